@@ -1,0 +1,31 @@
+/**
+ * Installs Dawn's WebGPU (npm package `webgpu`) into a Node process so that `src/core` runs on a real
+ * WebGPU adapter outside the browser: unit tests, benchmarks and the training CLI.
+ *
+ * On machines without a GPU, run with SwiftShader:
+ *   LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
+ */
+import { createRequire } from 'node:module';
+
+let installed = false;
+
+export function installNodeWebGPU(dawnOptions: string[] = []): boolean {
+  if (installed) return true;
+  if ((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) return (installed = true);
+  const require = createRequire(import.meta.url);
+  let mod: { create: (o: string[]) => GPU; globals: Record<string, unknown> };
+  try {
+    mod = require('webgpu');
+  } catch {
+    return false;
+  }
+  Object.assign(globalThis, mod.globals);
+  const nav = (globalThis as { navigator?: object }).navigator ?? {};
+  Object.defineProperty(globalThis, 'navigator', {
+    value: Object.assign(Object.create(nav), { gpu: mod.create(dawnOptions) }),
+    configurable: true,
+    writable: true,
+  });
+  installed = true;
+  return true;
+}
