@@ -1,0 +1,41 @@
+import { useCallback } from 'react';
+import type { AppController } from './controller';
+import { BackendBadge } from './components/BackendBadge';
+import { DropZone } from './components/DropZone';
+import { FileOpen } from './components/FileOpen';
+import { LabelLegend } from './components/LabelLegend';
+import { Messages } from './components/Messages';
+import { ViewerPanel } from './components/ViewerPanel';
+import { VolumeList } from './components/VolumeList';
+import { WindowPresets } from './components/WindowPresets';
+
+export function App({ controller }: { controller: AppController }) {
+  const onFiles = useCallback((files: File[]) => void controller.loadDropped(files), [controller]);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>CT Segmentation Workbench</h1>
+        <BackendBadge />
+      </header>
+      <aside className="sidebar">
+        <section>
+          <h2>Scans</h2>
+          <FileOpen controller={controller} />
+          <VolumeList controller={controller} />
+        </section>
+        <section>
+          <h2>Window</h2>
+          <WindowPresets controller={controller} />
+        </section>
+        <section>
+          <LabelLegend />
+        </section>
+      </aside>
+      <main className="main">
+        <ViewerPanel controller={controller} />
+      </main>
+      <Messages />
+      <DropZone onFiles={onFiles} />
+    </div>
+  );
+}

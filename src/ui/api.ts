@@ -1,0 +1,40 @@
+/**
+ * `window.workbench`: the public scripting API (see README, "Scripting API"). A thin layer over the
+ * controller, so scripts, e2e tests and demos drive exactly what the UI drives.
+ */
+import type { Workbench } from '../api/types';
+import type { AppController } from './controller';
+import { useAppStore } from './store';
+
+declare global {
+  interface Window {
+    workbench: Workbench & WorkbenchInternals;
+  }
+}
+
+/** Extra members for tests and power users; not part of the stable contract. */
+export interface WorkbenchInternals {
+  viewerLayers(): { id: string; name: string; kind: string; dims: number[]; opacity: number; calMin: number; calMax: number }[];
+}
+
+export function installWorkbenchApi(controller: AppController, ready: Promise<void>): void {
+  const api: Workbench & WorkbenchInternals = {
+    ready,
+    backend() {
+      const b = useAppStore.getState().backend;
+      if (!b) throw new Error('The compute backend is not ready yet; await workbench.ready first.');
+      return { ...b };
+    },
+    loadVolume: (source, opts) => controller.loadVolume(source, opts),
+    volumes: () => useAppStore.getState().volumes.map((v) => structuredClone(v)),
+    removeVolume: (id) => controller.removeVolume(id),
+    lastMessage() {
+      const m = useAppStore.getState().messages.at(-1);
+      return m ? { kind: m.kind, text: m.text } : undefined;
+    },
+    show: (id) => void controller.show(id),
+    setWindow: (w) => controller.setWindow(w),
+    viewerLayers: () => controller.viewerState,
+  };
+  window.workbench = api;
+}

@@ -1,0 +1,160 @@
+/**
+ * The app controller: the one place where the engine worker, the store and the viewer meet.
+ * Both the React UI and `window.workbench` call it, so a script does exactly what a click does.
+ */
+import type { Remote } from 'comlink';
+import type { LoadOptions, VolumeInfo, VolumeSource, WindowPreset } from '../api/types';
+import type { EngineApi } from '../worker/protocol';
+import { errorMessage } from '../core/errors';
+import { defaultLabelColors, type LabelTable } from '../core/data/labels';
+import { useAppStore, WINDOW_PRESETS, type WindowSetting } from './store';
+import { sourceToFiles } from './sources';
+import { groupFiles } from './drop';
+import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
+
+export const DEMO = {
+  image: 'demo/ct.nii.gz',
+  labels: 'demo/labels-organs4.nii.gz',
+};
+
+export class AppController {
+  private readonly niftiById = new Map<string, ArrayBuffer>();
+  private viewer?: NiivueViewer;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly engine: Remote<EngineApi>) {}
+
+  private get store() {
+    return useAppStore.getState();
+  }
+
+  async init(): Promise<void> {
+    try {
+      const b = await this.engine.init();
+      this.store.setBackend(b);
+    } catch (e) {
+      this.store.setEngineError(errorMessage(e));
+      throw e;
+    }
+  }
+
+  attachViewer(viewer: NiivueViewer): void {
+    this.viewer = viewer;
+    const id = this.store.activeImageId;
+    if (id) void this.show(id);
+  }
+
+  /** Runs loads one after another so that a label map finds the image loaded just before it. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  loadVolume(source: VolumeSource, opts: LoadOptions = {}): Promise<VolumeInfo> {
+    return this.serial(async () => {
+      const label = typeof source === 'string' ? source : source instanceof File ? source.name : Array.isArray(source) ? `${source.length} files` : (opts.name ?? 'volume');
+      const done = this.store.beginTask(`Loading ${label}`);
+      try {
+        const files = await sourceToFiles(source, opts.name);
+        const loaded = await this.engine.loadVolume(files, opts);
+        this.niftiById.set(loaded.info.id, loaded.nifti);
+        this.store.addVolume(loaded.info);
+        if (loaded.info.role === 'image') await this.show(loaded.info.id);
+        else if (loaded.info.imageId === this.store.activeImageId) await this.addLabelLayer(loaded.info);
+        this.store.pushMessage('info', `Loaded ${loaded.info.name} (${loaded.info.dims.join('×')}, ${loaded.info.role}).`);
+        return loaded.info;
+      } catch (e) {
+        const text = errorMessage(e);
+        this.store.pushMessage('error', text);
+        throw new Error(text);
+      } finally {
+        done();
+      }
+    });
+  }
+
+  /** What a drop or a file picker gives: NIfTI files, a DICOM series, label tables. */
+  async loadDropped(files: File[]): Promise<void> {
+    const g = groupFiles(files);
+    const tableText = g.tables.length ? await g.tables[0].text() : undefined;
+    for (const f of g.nifti) {
+      await this.loadVolume(f, tableText ? { labelTable: tableText } : {}).catch(() => undefined);
+    }
+    if (g.series.length) await this.loadVolume(g.series, { role: 'image' }).catch(() => undefined);
+    if (!g.nifti.length && !g.series.length && g.tables.length) {
+      this.store.pushMessage('error', `${g.tables[0].name} looks like a label table; drop it together with its label map.`);
+    }
+  }
+
+  async loadDemo(): Promise<void> {
+    const image = await this.loadVolume(DEMO.image, { role: 'image' });
+    await this.loadVolume(DEMO.labels, { role: 'label', imageId: image.id });
+  }
+
+  /** Removes a volume (an image takes its label maps with it) at once from the UI, then from the engine. */
+  removeVolume(id: string): void {
+    const vols = this.store.volumes;
+    const target = vols.find((v) => v.id === id);
+    if (!target) return;
+    const removed = [id, ...(target.role === 'image' ? vols.filter((v) => v.imageId === id).map((v) => v.id) : [])];
+    const wasActive = this.store.activeImageId !== undefined && removed.includes(this.store.activeImageId);
+    for (const r of removed) {
+      this.niftiById.delete(r);
+      this.viewer?.removeLayer(r);
+    }
+    this.store.removeVolumes(removed);
+    this.store.pushMessage('info', `Removed ${target.name}.`);
+    void this.serial(() => this.engine.removeVolume(id));
+    if (wasActive) {
+      const next = this.store.volumes.find((v) => v.role === 'image');
+      if (next) void this.show(next.id);
+    }
+  }
+
+  private layerFor(info: VolumeInfo): LayerSpec {
+    const nifti = this.niftiById.get(info.id);
+    if (!nifti) throw new Error(`no viewer data for ${info.id}`);
+    if (info.role === 'image') {
+      const w = this.windowRange(this.store.window, info);
+      return { id: info.id, name: info.name, nifti, kind: 'image', calMin: w.min, calMax: w.max };
+    }
+    const values = Object.keys(info.labels ?? {}).map(Number);
+    const colors = defaultLabelColors(Math.max(0, ...values));
+    const table: LabelTable = {};
+    for (const v of values) table[v] = { name: info.labels![v], color: colors[v] };
+    return { id: info.id, name: info.name, nifti, kind: 'label', labels: table as Record<number, { name: string; color: [number, number, number] }>, opacity: 0.5 };
+  }
+
+  private async addLabelLayer(info: VolumeInfo): Promise<void> {
+    if (!this.viewer) return;
+    await this.viewer.addLayer(this.layerFor(info));
+  }
+
+  async show(id: string): Promise<void> {
+    const info = this.store.volumes.find((v) => v.id === id);
+    if (!info) throw new Error(`No volume with id "${id}" is loaded.`);
+    const imageInfo = info.role === 'image' ? info : this.store.volumes.find((v) => v.id === info.imageId)!;
+    this.store.setActiveImage(imageInfo.id);
+    if (!this.viewer) return;
+    const labels = this.store.volumes.filter((v) => v.role === 'label' && v.imageId === imageInfo.id);
+    await this.viewer.showScene(this.layerFor(imageInfo), labels.map((l) => this.layerFor(l)));
+  }
+
+  windowRange(w: WindowSetting, info?: VolumeInfo): { min: number; max: number } {
+    if (typeof w === 'object') return w;
+    if (w === 'full') return { min: info?.min ?? 0, max: info?.max ?? 1 };
+    return WINDOW_PRESETS[w];
+  }
+
+  setWindow(w: WindowPreset | { min: number; max: number }): void {
+    this.store.setWindow(w);
+    const info = this.store.volumes.find((v) => v.id === this.store.activeImageId);
+    const r = this.windowRange(w, info);
+    this.viewer?.setWindow(r.min, r.max);
+  }
+
+  get viewerState() {
+    return this.viewer?.state() ?? [];
+  }
+}

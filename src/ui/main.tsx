@@ -1,0 +1,25 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { AppController } from './controller';
+import { startEngine } from './engine-client';
+import { installWorkbenchApi } from './api';
+import './styles.css';
+
+const { api } = startEngine();
+const controller = new AppController(api);
+
+// The demo scan opens on start unless the URL says ?demo=0 (tests that start empty use it).
+const params = new URLSearchParams(location.search);
+const ready = (async () => {
+  await controller.init();
+  if (params.get('demo') !== '0') await controller.loadDemo();
+})();
+installWorkbenchApi(controller, ready);
+ready.catch(() => undefined);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App controller={controller} />
+  </StrictMode>,
+);

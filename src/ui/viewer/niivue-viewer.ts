@@ -1,0 +1,152 @@
+/**
+ * The only module that talks to NiiVue. It shows one image with overlays (label maps, heat maps such as
+ * the error map and the patch-centre density) in a 2×2 layout: axial, coronal, sagittal and a 3-D render.
+ */
+import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER, MULTIPLANAR_TYPE } from '@niivue/niivue';
+import { toNiivueLabelColormap, type LabelEntry } from './label-lut';
+
+export type LayerKind = 'image' | 'label' | 'heat';
+
+export interface LayerSpec {
+  id: string;
+  name: string;
+  /** An uncompressed or gzipped NIfTI file. */
+  nifti: ArrayBuffer;
+  kind: LayerKind;
+  labels?: Record<number, LabelEntry>;
+  opacity?: number;
+  calMin?: number;
+  calMax?: number;
+  colormap?: string;
+}
+
+export interface ViewerLayerState {
+  id: string;
+  name: string;
+  kind: LayerKind;
+  dims: number[];
+  opacity: number;
+  calMin: number;
+  calMax: number;
+}
+
+interface Layer {
+  spec: Omit<LayerSpec, 'nifti'>;
+  image: NVImage;
+}
+
+export class NiivueViewer {
+  private readonly nv: Niivue;
+  private readonly layers: Layer[] = [];
+  private attached = false;
+
+  constructor() {
+    this.nv = new Niivue({
+      backColor: [0.07, 0.08, 0.1, 1],
+      crosshairColor: [0.2, 0.8, 1, 0.6],
+      isColorbar: true,
+      show3Dcrosshair: true,
+      dragAndDropEnabled: false,
+      multiplanarShowRender: SHOW_RENDER.ALWAYS,
+      multiplanarLayout: MULTIPLANAR_TYPE.GRID,
+      isOrientCube: true,
+      logLevel: 'error',
+      loadingText: 'Drop a scan here',
+    });
+  }
+
+  async attach(canvas: HTMLCanvasElement): Promise<void> {
+    if (this.attached) return;
+    await this.nv.attachToCanvas(canvas);
+    this.nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
+    this.attached = true;
+  }
+
+  get isAttached(): boolean {
+    return this.attached;
+  }
+
+  /** Replaces everything on screen with this image and its overlays, in order. */
+  async showScene(image: LayerSpec, overlays: LayerSpec[] = []): Promise<void> {
+    for (const l of this.layers.splice(0)) this.nv.removeVolume(l.image);
+    await this.addLayer(image);
+    for (const o of overlays) await this.addLayer(o);
+  }
+
+  async addLayer(spec: LayerSpec): Promise<void> {
+    const existing = this.layers.findIndex((l) => l.spec.id === spec.id);
+    if (existing >= 0) this.removeLayer(spec.id);
+    const colormap = spec.colormap ?? (spec.kind === 'heat' ? 'hot' : 'gray');
+    const image = await NVImage.loadFromUrl({
+      url: `${spec.id}.nii`,
+      buffer: spec.nifti,
+      name: spec.name,
+      colormap,
+      opacity: spec.opacity ?? (spec.kind === 'image' ? 1 : 0.6),
+      cal_min: spec.calMin ?? NaN,
+      cal_max: spec.calMax ?? NaN,
+      trustCalMinMax: spec.calMin !== undefined,
+    });
+    if (spec.kind === 'label') {
+      image.setColormapLabel(toNiivueLabelColormap(spec.labels ?? {}));
+      image.colorbarVisible = false;
+    }
+    if (spec.kind === 'heat') image.colorbarVisible = true;
+    const { nifti: _drop, ...rest } = spec;
+    this.layers.push({ spec: rest, image });
+    this.nv.addVolume(image);
+  }
+
+  removeLayer(id: string): void {
+    const i = this.layers.findIndex((l) => l.spec.id === id);
+    if (i < 0) return;
+    const [l] = this.layers.splice(i, 1);
+    this.nv.removeVolume(l.image);
+  }
+
+  hasLayer(id: string): boolean {
+    return this.layers.some((l) => l.spec.id === id);
+  }
+
+  /** Intensity window of the base image (e.g. a CT window in HU). */
+  setWindow(min: number, max: number): void {
+    const base = this.layers[0];
+    if (!base) return;
+    base.image.cal_min = min;
+    base.image.cal_max = max;
+    this.nv.updateGLVolume();
+  }
+
+  setOpacity(id: string, opacity: number): void {
+    const i = this.layers.findIndex((l) => l.spec.id === id);
+    if (i < 0) return;
+    this.nv.setOpacity(i, opacity);
+  }
+
+  /** Replaces an overlay's voxels in place (same grid): cheap enough for live error-map updates. */
+  updateLayerData(id: string, data: ArrayLike<number>): void {
+    const l = this.layers.find((x) => x.spec.id === id);
+    if (!l || !l.image.img) return;
+    const img = l.image.img;
+    if (img.length !== data.length) throw new Error(`layer ${id} has ${img.length} voxels, update has ${data.length}`);
+    for (let i = 0; i < data.length; i++) img[i] = data[i];
+    this.nv.updateGLVolume();
+  }
+
+  state(): ViewerLayerState[] {
+    return this.layers.map((l) => ({
+      id: l.spec.id,
+      name: l.spec.name,
+      kind: l.spec.kind,
+      dims: Array.from(l.image.hdr?.dims ?? []).slice(1, 4),
+      opacity: l.image.opacity,
+      calMin: l.image.cal_min ?? NaN,
+      calMax: l.image.cal_max ?? NaN,
+    }));
+  }
+
+  /** The underlying NiiVue instance, for the drawing tools (pen, fill, erase, undo). */
+  get niivue(): Niivue {
+    return this.nv;
+  }
+}
