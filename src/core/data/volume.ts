@@ -35,7 +35,11 @@ export interface Volume {
   scale: VolumeScale;
   /** Free text from the file (NIfTI descrip, DICOM series description). */
   description?: string;
+  /** 'label' when the file says so (NIfTI intent NIFTI_INTENT_LABEL); absent when unknown. */
+  intent?: VolumeIntent;
 }
+
+export type VolumeIntent = 'image' | 'label';
 
 export function voxelCount(v: Pick<Volume, 'dims'>): number {
   return v.dims[0] * v.dims[1] * v.dims[2];
@@ -85,4 +89,9 @@ export function sameGrid(a: Pick<Volume, 'dims' | 'affine'>, b: Pick<Volume, 'di
   if (a.dims[0] !== b.dims[0] || a.dims[1] !== b.dims[1] || a.dims[2] !== b.dims[2]) return false;
   for (let i = 0; i < 12; i++) if (Math.abs(a.affine[i] - b.affine[i]) > tolMm) return false;
   return true;
+}
+
+/** "122×101×112", the way sizes appear in messages. */
+export function formatDims(dims: readonly number[]): string {
+  return dims.join('×');
 }

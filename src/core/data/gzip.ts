@@ -1,0 +1,63 @@
+/** gzip through fflate, with the integrity checks fflate leaves out (CRC-32 and length). */
+import { gunzipSync, gzipSync } from 'fflate';
+import { WorkbenchError } from '../errors';
+
+let crcTable: Uint32Array | undefined;
+
+function table(): Uint32Array {
+  if (crcTable) return crcTable;
+  crcTable = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c >>> 0;
+  }
+  return crcTable;
+}
+
+/** CRC-32 (IEEE), as stored in the gzip trailer. */
+export function crc32(bytes: Uint8Array): number {
+  const t = table();
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function trailer(gz: Uint8Array): { crc: number; size: number } {
+  const v = new DataView(gz.buffer, gz.byteOffset + gz.length - 8, 8);
+  return { crc: v.getUint32(0, true), size: v.getUint32(4, true) };
+}
+
+/**
+ * Decompresses a .gz file. Throws `truncated-gzip` naming the file when the stream ends early
+ * or its checksum or length does not match (a download cut short or a damaged file).
+ */
+export function gunzipChecked(gz: Uint8Array, fileName: string): Uint8Array {
+  let out: Uint8Array;
+  try {
+    out = gunzipSync(gz);
+  } catch (e) {
+    const why = (e as Error).message;
+    const cut = /unexpected EOF/i.test(why);
+    throw new WorkbenchError(
+      'truncated-gzip',
+      cut
+        ? `${fileName} is a truncated gzip file: the compressed stream ends early after ${gz.length} bytes. The download or copy was probably cut short; fetch the file again.`
+        : `${fileName} starts like a gzip file but could not be decompressed (${why}); the file is damaged.`,
+      { file: fileName, cause: e },
+    );
+  }
+  const t = trailer(gz);
+  if (t.size !== out.length >>> 0 || t.crc !== crc32(out)) {
+    throw new WorkbenchError(
+      'truncated-gzip',
+      `${fileName} is a damaged gzip file: its checksum does not match the decompressed data (expected ${t.size} bytes with CRC ${t.crc.toString(16)}, found ${out.length} bytes with CRC ${crc32(out).toString(16)}). Fetch the file again.`,
+      { file: fileName },
+    );
+  }
+  return out;
+}
+
+export function gzip(bytes: Uint8Array, level: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
+  return gzipSync(bytes, { level });
+}
