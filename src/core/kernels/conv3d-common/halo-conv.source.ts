@@ -1,0 +1,217 @@
+/**
+ * WGSL for the "halo" convolution used by the forward conv3d and its input gradient.
+ *
+ * One workgroup computes an output block of BD×BH×BW voxels × one tile of output channels. For each
+ * chunk of CK reduction channels it stages in workgroup memory the source voxels the block reads
+ * (the block's halo, laid out [ci][hd][hh][hw]). Each thread then accumulates RM consecutive voxels
+ * along W × RNV vec4s of output channels in registers: an implicit GEMM whose A operand is read from
+ * the halo instead of an im2col copy, so each source value is fetched from global memory once per
+ * block rather than once per tap. Filter rows are read as vec4s straight from global memory: every
+ * thread of a channel tile reads the same address (a broadcast served by the cache), and on
+ * SwiftShader workgroup-memory loads cost far more (in compile and run time) than buffer loads.
+ *
+ * Modes (src is [N, D, H, W, CR] NDHWC, the result [N, OD, OH, OW, CO]):
+ *  - forward:            src = x,  out[o] += x[o*s - pad + t*d] · W[t, cr, co]
+ *  - input-unit-stride:  src = dy, stride 1: a forward conv with pad K-1-pad and W = the filter
+ *                        flipped in space with its channel axes swapped (made by FilterTransposeProgram)
+ *  - input-strided:      src = dy, dx[i] += dy[(i + pad - t)/s] · W[t, cr, co] where divisible,
+ *                        W = the filter with its channel axes swapped
+ * In every mode W is [KD, KH, KW, CR, CO]; it is bound as vec4s when CO is a multiple of 4.
+ */
+import { prod3, type Vec3 } from './geometry';
+import type { HaloConvTiling, HaloMode } from './tiling';
+
+export interface HaloConvSourceSpec {
+  mode: HaloMode;
+  src: string;
+  reduceChannels: number;
+  outChannels: number;
+  kernel: Vec3;
+  strides: Vec3;
+  dilations: Vec3;
+  tiling: HaloConvTiling;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+function constants(p: HaloConvSourceSpec): string {
+  const t = p.tiling;
+  const tnv = t.channels.threadsN * t.channels.rnv;
+  const c: Record<string, number> = {
+    BD: t.block[0], BH: t.block[1], BW: t.block[2], RM: t.rm, TW: t.block[2] / t.rm,
+    RNV: t.channels.rnv, TNV: tnv, CO_TILES: t.channels.tiles, CK: t.ck,
+    CR: p.reduceChannels, CO: p.outChannels,
+    HD: t.halo[0], HH: t.halo[1], HW: t.halo[2], HALO: prod3(t.halo),
+    KD: p.kernel[0], KH: p.kernel[1], KW: p.kernel[2], KT: prod3(p.kernel),
+    SD: p.strides[0], SH: p.strides[1], SW: p.strides[2],
+    DD: p.dilations[0], DH: p.dilations[1], DW: p.dilations[2],
+    WG: t.workgroupSize, VT: t.block[0] * t.block[1] * (t.block[2] / t.rm),
+  };
+  return Object.entries(c).map(([k, v]) => `const ${k} : i32 = ${v};`).join('\n');
+}
+
+/** True when W and the result can be bound as vec4 arrays. */
+export function vec4Channels(outChannels: number): boolean {
+  return outChannels % 4 === 0;
+}
+
+/** A vec4 of W starting at flat element index `i` (i is a multiple of 4 in the vec4 binding). */
+function weightLoad(p: HaloConvSourceSpec, i: string): string {
+  if (vec4Channels(p.outChannels)) return `W[(${i}) / 4]`;
+  // Channels past CO only feed accumulators that are never written; clamp to stay inside W.
+  return `loadW4(${i})`;
+}
+
+function origin(mode: HaloMode): string {
+  if (mode === 'forward') return 'let h0 = o0 * vec3<i32>(SD, SH, SW) - uniforms.pads;';
+  if (mode === 'input-unit-stride') return 'let h0 = o0 - uniforms.pads;';
+  return `let num = o0 + uniforms.pads - vec3<i32>(KD - 1, KH - 1, KW - 1);
+  let h0 = vec3<i32>(floorDiv(num.x, SD), floorDiv(num.y, SH), floorDiv(num.z, SW));
+  let base = o0 + uniforms.pads - h0 * vec3<i32>(SD, SH, SW);`;
+}
+
+/** Loads of the RNV weight vec4s for each kw and the multiply-adds, given x values named by `xName(m, kw)`. */
+function fmaBlock(p: HaloConvSourceSpec, xName: (m: number, kw: number) => string): string {
+  const { rm } = p.tiling;
+  const rnv = p.tiling.channels.rnv;
+  const lines: string[] = [];
+  for (const kw of range(p.kernel[2])) {
+    for (const n of range(rnv)) lines.push(`let w_${kw}_${n} = ${weightLoad(p, `wr + ${kw} * CR * CO + ${n * 4}`)};`);
+    for (const m of range(rm)) for (const n of range(rnv)) lines.push(`acc_${m}_${n} += ${xName(m, kw)} * w_${kw}_${n};`);
+  }
+  return lines.join('\n          ');
+}
+
+function computeDirect(p: HaloConvSourceSpec): string {
+  const [s, d] = p.mode === 'forward' ? [p.strides[2], p.dilations[2]] : [1, 1];
+  const offsets = new Set<number>();
+  for (const m of range(p.tiling.rm)) for (const kw of range(p.kernel[2])) offsets.add(m * s + kw * d);
+  const loads = [...offsets].sort((a, b) => a - b).map((o) => `let x_${o} = xs[xr + ${o}];`).join('\n          ');
+  const sd = p.mode === 'forward' ? ['SD', 'SH', 'SW', 'DD', 'DH'] : ['1', '1', '1', '1', '1'];
+  return `
+    for (var ci = 0; ci < uniforms.loops.x; ci++) {
+      for (var kd = 0; kd < uniforms.loops.y; kd++) {
+        for (var kh = 0; kh < uniforms.loops.z; kh++) {
+          let xr = ci * HALO + ((ld * ${sd[0]} + kd * ${sd[3]}) * HH + lh * ${sd[1]} + kh * ${sd[4]}) * HW + lw0 * ${sd[2]};
+          let wr = ((kd * KH + kh) * KW * CR + c0 + ci) * CO + coBase;
+          ${loads}
+          ${fmaBlock(p, (m, kw) => `x_${m * s + kw * d}`)}
+        }
+      }
+    }`;
+}
+
+function computeStrided(p: HaloConvSourceSpec): string {
+  const js = new Set<number>();
+  for (const m of range(p.tiling.rm)) for (const kw of range(p.kernel[2])) js.add(m - kw);
+  const name = (j: number) => (j < 0 ? `n${-j}` : `${j}`);
+  const loads = [...js]
+    .map((j) => `let q_${name(j)} = base.z + lw0 + (${j});\n          let x_${name(j)} = select(0.0, xs[xr + q_${name(j)} / SW], q_${name(j)} % SW == 0);`)
+    .join('\n          ');
+  return `
+    for (var ci = 0; ci < uniforms.loops.x; ci++) {
+      for (var kd = 0; kd < uniforms.loops.y; kd++) {
+        let qd = base.x + ld - kd;
+        if (qd % SD != 0) { continue; }
+        for (var kh = 0; kh < uniforms.loops.z; kh++) {
+          let qh = base.y + lh - kh;
+          if (qh % SH != 0) { continue; }
+          let xr = ci * HALO + ((qd / SD) * HH + qh / SH) * HW;
+          let wr = ((kd * KH + kh) * KW * CR + c0 + ci) * CO + coBase;
+          ${loads}
+          ${fmaBlock(p, (m, kw) => `x_${name(m - kw)}`)}
+        }
+      }
+    }`;
+}
+
+function writeBack(p: HaloConvSourceSpec): string {
+  const lines: string[] = [];
+  for (const m of range(p.tiling.rm)) {
+    lines.push(`if (o0.z + lw0 + ${m} < oDims.z) {`);
+    lines.push(`  let ob = (rowBase + o0.z + lw0 + ${m}) * CO + coBase;`);
+    for (const n of range(p.tiling.channels.rnv)) lines.push(`  writeVec4(ob + ${n * 4}, coBase + ${n * 4}, acc_${m}_${n});`);
+    lines.push('}');
+  }
+  return lines.join('\n    ');
+}
+
+function loadW4Fn(p: HaloConvSourceSpec): string {
+  if (vec4Channels(p.outChannels)) return '';
+  return `fn loadW4(i : i32) -> vec4<f32> {
+  let last = KT * CR * CO - 1;
+  return vec4<f32>(W[min(i, last)], W[min(i + 1, last)], W[min(i + 2, last)], W[min(i + 3, last)]);
+}`;
+}
+
+function writeVec4Fn(p: HaloConvSourceSpec): string {
+  if (vec4Channels(p.outChannels)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { result[idx / 4] = v; }';
+  return `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
+  if (co + 0 < CO) { result[idx + 0] = v.x; }
+  if (co + 1 < CO) { result[idx + 1] = v.y; }
+  if (co + 2 < CO) { result[idx + 2] = v.z; }
+  if (co + 3 < CO) { result[idx + 3] = v.w; }
+}`;
+}
+
+export function haloConvSource(p: HaloConvSourceSpec): string {
+  const src = p.src;
+  const accs = range(p.tiling.rm).flatMap((m) => range(p.tiling.channels.rnv).map((n) => `var acc_${m}_${n} = vec4<f32>(0.0);`));
+  return `
+${constants(p)}
+var<workgroup> xs : array<f32, ${p.tiling.ck * prod3(p.tiling.halo)}>;
+
+fn floorDiv(a : i32, b : i32) -> i32 {
+  let q = a / b;
+  return select(q, q - 1, (a % b != 0) && (a < 0));
+}
+
+${loadW4Fn(p)}
+
+${writeVec4Fn(p)}
+
+fn main(index : i32) {
+  let li = i32(localIndex);
+  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+  let coTile = wgFlat % CO_TILES;
+  var blk = wgFlat / CO_TILES;
+  let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;
+  let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;
+  let bd = blk % uniforms.nBlocks.x;
+  let b = blk / uniforms.nBlocks.x;
+  let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);
+  let srcDims = vec3<i32>(uniforms.${src}Shape.y, uniforms.${src}Shape.z, uniforms.${src}Shape.w);
+  let batchOk = b < uniforms.${src}Shape.x;
+  ${origin(p.mode)}
+  let tn = li / VT;
+  let vt = li % VT;
+  let lw0 = (vt % TW) * RM;
+  let lh = (vt / TW) % BH;
+  let ld = vt / (TW * BH);
+  let coBase = coTile * TNV * 4 + tn * RNV * 4;
+  ${accs.join('\n  ')}
+  for (var c0 = 0; c0 < uniforms.loops.w; c0 += CK) {
+    for (var e = li; e < CK * HALO; e += WG) {
+      let ci = e % CK;
+      let p = e / CK;
+      let g = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
+      var v = 0.0;
+      if (batchOk && c0 + ci < CR && all(g >= vec3<i32>(0)) && all(g < srcDims)) {
+        v = ${src}[(((b * srcDims.x + g.x) * srcDims.y + g.y) * srcDims.z + g.z) * CR + c0 + ci];
+      }
+      xs[ci * HALO + p] = v;
+    }
+    workgroupBarrier();
+    ${p.mode === 'input-strided' ? computeStrided(p) : computeDirect(p)}
+    workgroupBarrier();
+  }
+  let oDims = vec3<i32>(uniforms.outShape.y, uniforms.outShape.z, uniforms.outShape.w);
+  let od = o0.x + ld;
+  let oh = o0.y + lh;
+  if (batchOk && od < oDims.x && oh < oDims.y) {
+    let rowBase = ((b * oDims.x + od) * oDims.y + oh) * oDims.z;
+    ${writeBack(p)}
+  }
+}
+`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Parity of the fast forward conv3d (registered over tfjs's Conv3D on real WebGPU) against the
+ * plain-TS reference. Tolerance: |gpu − ref| ≤ 3e-5 · Σ|terms| + 1e-6 per element (see parity.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { webgpuForTests } from '../../../testing/gpu';
+import type { ActiveBackend } from '../../backend/select';
+import { Rng } from '../../random';
+import { caseSeed, FORWARD_ONLY_CASES, GRADIENT_CASES, size, type ConvCase } from '../conv3d-common/cases';
+import { conv3dGeometry } from '../conv3d-common/geometry';
+import { compareToReference, randomArray } from '../conv3d-common/parity';
+import { fastKernelsRegistered, registerFastKernels } from '../registry';
+import { conv3dReference } from './conv3d.reference';
+
+const cases: ConvCase[] = [...GRADIENT_CASES, ...FORWARD_ONLY_CASES];
+
+describe('fast conv3d forward on real WebGPU', () => {
+  let b: ActiveBackend;
+  beforeAll(async () => {
+    b = await webgpuForTests();
+    registerFastKernels();
+  });
+
+  it('is the kernel tfjs runs for Conv3D on webgpu', () => {
+    expect(fastKernelsRegistered()).toBe(true);
+  });
+
+  it.each(cases)('$name', async (c) => {
+    const rng = new Rng(caseSeed(c));
+    const xs = randomArray(size(c.x), rng);
+    const ws = randomArray(size(c.w), rng);
+    const strides = c.strides ?? [1, 1, 1];
+    const dilations = c.dilations ?? [1, 1, 1];
+    const pad = c.pad ?? 'valid';
+    const x = tf.tensor5d(xs, c.x);
+    const w = tf.tensor5d(ws, c.w);
+    const y = tf.conv3d(x, w, strides, pad, 'NDHWC', dilations);
+    const got = await y.data();
+    b.monitor!.check(`conv3d parity case "${c.name}"`);
+    const g = conv3dGeometry(c.x, c.w, strides, dilations, pad);
+    expect(y.shape).toEqual([g.batch, ...g.outDims, g.outChannels]);
+    const report = compareToReference(got, conv3dReference(xs, ws, g));
+    tf.dispose([x, w, y]);
+    expect(report.nonzero).toBeGreaterThan(0);
+    expect(report.first).toBeUndefined();
+    expect(report.failures).toBe(0);
+  });
+});
