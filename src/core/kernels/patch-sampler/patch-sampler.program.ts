@@ -15,48 +15,74 @@ function f32Literal(v: number): string {
 }
 
 const HELPERS = /* wgsl */ `
-fn pfAt(p : i32, k : i32) -> f32 { return patchF[p * PF_COLUMNS + k]; }
-fn piAt(p : i32, k : i32) -> i32 { return patchI[p * PI_COLUMNS + k]; }
-fn dimsOf(p : i32) -> vec3<i32> {
-  return vec3<i32>(piAt(p, PI_DIMS), piAt(p, PI_DIMS + 1), piAt(p, PI_DIMS + 2));
+struct Patch {
+  r0 : vec3<f32>,
+  r1 : vec3<f32>,
+  r2 : vec3<f32>,
+  centre : vec3<f32>,
+  imageOffset : i32,
+  labelOffset : i32,
+  dims : vec3<i32>,
 }
 
-fn voxelAt(off : i32, dims : vec3<i32>, q : vec3<i32>) -> f32 {
-  if (any(q < vec3<i32>(0)) || any(q >= dims)) { return uniforms.values.x; }
-  return img[off + q.x + dims.x * (q.y + dims.y * q.z)];
+fn pfAt(p : i32, k : i32) -> f32 { return patchF[p * PF_COLUMNS + k]; }
+fn piAt(p : i32, k : i32) -> i32 { return patchI[p * PI_COLUMNS + k]; }
+
+fn loadPatch(p : i32) -> Patch {
+  let b = p * PF_COLUMNS + PF_MATRIX;
+  let c = p * PF_COLUMNS + PF_CENTRE;
+  return Patch(
+    vec3<f32>(patchF[b], patchF[b + 1], patchF[b + 2]),
+    vec3<f32>(patchF[b + 3], patchF[b + 4], patchF[b + 5]),
+    vec3<f32>(patchF[b + 6], patchF[b + 7], patchF[b + 8]),
+    vec3<f32>(patchF[c], patchF[c + 1], patchF[c + 2]),
+    piAt(p, PI_IMAGEOFFSET),
+    piAt(p, PI_LABELOFFSET),
+    vec3<i32>(piAt(p, PI_DIMS), piAt(p, PI_DIMS + 1), piAt(p, PI_DIMS + 2)));
+}
+
+// M · u; exact in f32 because M is quantised (see the layout file).
+fn mulM(pt : Patch, u : vec3<f32>) -> vec3<f32> {
+  return vec3<f32>(dot(pt.r0, u), dot(pt.r1, u), dot(pt.r2, u));
+}
+
+fn voxelAt(pt : Patch, q : vec3<i32>) -> f32 {
+  if (any(q < vec3<i32>(0)) || any(q >= pt.dims)) { return uniforms.values.x; }
+  return img[pt.imageOffset + q.x + pt.dims.x * (q.y + pt.dims.y * q.z)];
 }
 
 // Corners are blended along x, then y, then z (the reference uses the same order).
-fn trilinear(off : i32, dims : vec3<i32>, x : vec3<f32>) -> f32 {
+fn trilinear(pt : Patch, x : vec3<f32>) -> f32 {
   let f = floor(x);
   let t = x - f;
   let s = vec3<f32>(1.0) - t;
   let q = vec3<i32>(f);
-  let c00 = voxelAt(off, dims, q) * s.x + voxelAt(off, dims, q + vec3<i32>(1, 0, 0)) * t.x;
-  let c10 = voxelAt(off, dims, q + vec3<i32>(0, 1, 0)) * s.x + voxelAt(off, dims, q + vec3<i32>(1, 1, 0)) * t.x;
-  let c01 = voxelAt(off, dims, q + vec3<i32>(0, 0, 1)) * s.x + voxelAt(off, dims, q + vec3<i32>(1, 0, 1)) * t.x;
-  let c11 = voxelAt(off, dims, q + vec3<i32>(0, 1, 1)) * s.x + voxelAt(off, dims, q + vec3<i32>(1, 1, 1)) * t.x;
+  var c : array<f32, 8>;
+  if (all(q >= vec3<i32>(0)) && all(q + vec3<i32>(1) < pt.dims)) {
+    let sy = pt.dims.x;
+    let sz = pt.dims.x * pt.dims.y;
+    let i = pt.imageOffset + q.x + sy * q.y + sz * q.z;
+    c = array<f32, 8>(img[i], img[i + 1], img[i + sy], img[i + sy + 1], img[i + sz], img[i + sz + 1], img[i + sz + sy], img[i + sz + sy + 1]);
+  } else {
+    c = array<f32, 8>(
+      voxelAt(pt, q), voxelAt(pt, q + vec3<i32>(1, 0, 0)), voxelAt(pt, q + vec3<i32>(0, 1, 0)), voxelAt(pt, q + vec3<i32>(1, 1, 0)),
+      voxelAt(pt, q + vec3<i32>(0, 0, 1)), voxelAt(pt, q + vec3<i32>(1, 0, 1)), voxelAt(pt, q + vec3<i32>(0, 1, 1)), voxelAt(pt, q + vec3<i32>(1, 1, 1)));
+  }
+  let c00 = c[0] * s.x + c[1] * t.x;
+  let c10 = c[2] * s.x + c[3] * t.x;
+  let c01 = c[4] * s.x + c[5] * t.x;
+  let c11 = c[6] * s.x + c[7] * t.x;
   let c0 = c00 * s.y + c10 * t.y;
   let c1 = c01 * s.y + c11 * t.y;
   return c0 * s.z + c1 * t.z;
 }
 
-fn labelAt(off : i32, dims : vec3<i32>, q : vec3<i32>) -> f32 {
-  if (off == NO_LABELS || any(q < vec3<i32>(0)) || any(q >= dims)) { return 0.0; }
-  let v = off + q.x + dims.x * (q.y + dims.y * q.z);
+fn labelAt(pt : Patch, q : vec3<i32>) -> f32 {
+  if (pt.labelOffset == NO_LABELS || any(q < vec3<i32>(0)) || any(q >= pt.dims)) { return 0.0; }
+  let v = pt.labelOffset + q.x + pt.dims.x * (q.y + pt.dims.y * q.z);
   let word = bitcast<u32>(lbl[v / LABELS_PER_WORD]);
   let shift = u32(v % LABELS_PER_WORD) * 8u;
   return f32((word >> shift) & LABEL_MASK);
-}
-
-// source = centre + M · u; exact in f32 because M is quantised (see the layout file).
-fn sourcePos(p : i32, u : vec3<f32>) -> vec3<f32> {
-  let b = p * PF_COLUMNS + PF_MATRIX;
-  let r0 = vec3<f32>(patchF[b], patchF[b + 1], patchF[b + 2]);
-  let r1 = vec3<f32>(patchF[b + 3], patchF[b + 4], patchF[b + 5]);
-  let r2 = vec3<f32>(patchF[b + 6], patchF[b + 7], patchF[b + 8]);
-  let c = vec3<f32>(pfAt(p, PF_CENTRE), pfAt(p, PF_CENTRE + 1), pfAt(p, PF_CENTRE + 2));
-  return c + vec3<f32>(dot(r0, u), dot(r1, u), dot(r2, u));
 }
 
 fn cellOf(r : i32, n : i32) -> vec3<i32> {
@@ -115,8 +141,9 @@ fn main(index : i32) {
   if (index < fullCount) {
     let per = nf * nf * nf;
     let p = index / per;
+    let pt = loadPatch(p);
     let u = vec3<f32>(cellOf(index - p * per, nf) - vec3<i32>(o / 2 + uniforms.radii.x));
-    let v = trilinear(piAt(p, PI_IMAGEOFFSET), dimsOf(p), sourcePos(p, u));
+    let v = trilinear(pt, pt.centre + mulM(pt, u));
     setOutputAtIndex(index, photometric(p, v, index));
     return;
   }
@@ -124,15 +151,15 @@ fn main(index : i32) {
     let per = nc * nc * nc;
     let local = index - fullCount;
     let p = local / per;
+    let pt = loadPatch(p);
     let j = cellOf(local - p * per, nc);
     let base = vec3<f32>(j * CONTEXT_FACTOR) + vec3<f32>(1.5 - f32(o / 2 + CONTEXT_FACTOR * uniforms.radii.y));
-    let off = piAt(p, PI_IMAGEOFFSET);
-    let dims = dimsOf(p);
+    let x0 = pt.centre + mulM(pt, base);
     var sum = 0.0;
     for (var dz = -1; dz <= 1; dz += 2) {
       for (var dy = -1; dy <= 1; dy += 2) {
         for (var dx = -1; dx <= 1; dx += 2) {
-          sum += trilinear(off, dims, sourcePos(p, base + vec3<f32>(f32(dx), f32(dy), f32(dz))));
+          sum += trilinear(pt, x0 + mulM(pt, vec3<f32>(f32(dx), f32(dy), f32(dz))));
         }
       }
     }
@@ -142,9 +169,10 @@ fn main(index : i32) {
   let per = o * o * o;
   let local = index - fullCount - contextCount;
   let p = local / per;
+  let pt = loadPatch(p);
   let u = vec3<f32>(cellOf(local - p * per, o) - vec3<i32>(o / 2));
-  let x = sourcePos(p, u);
-  setOutputAtIndex(index, labelAt(piAt(p, PI_LABELOFFSET), dimsOf(p), vec3<i32>(floor(x + vec3<f32>(0.5)))));
+  let x = pt.centre + mulM(pt, u);
+  setOutputAtIndex(index, labelAt(pt, vec3<i32>(floor(x + vec3<f32>(0.5)))));
 }
 `;
 
