@@ -1,0 +1,71 @@
+/**
+ * Opens whatever the user dropped: one NIfTI file (.nii / .nii.gz, either version) or the files
+ * of a DICOM series, recognised by content (gzip magic, NIfTI header size in either byte order,
+ * "DICM" at byte 128), not by extension.
+ */
+import { WorkbenchError } from '../errors';
+import { readDicomSeries } from './dicom-series';
+import type { DicomFile } from './dicom-slice';
+import { readNifti } from './nifti-read';
+import { describeContent, sniff, toBytes } from './sniff';
+import type { Volume } from './volume';
+
+export interface InputFile {
+  name: string;
+  bytes: ArrayBuffer | Uint8Array;
+}
+
+type Sorted = { nifti: InputFile[]; dicom: DicomFile[]; other: InputFile[] };
+
+/** Names that folders carry along and that are never scans. */
+function isClutter(name: string): boolean {
+  const base = name.split(/[\\/]/).pop() ?? name;
+  return base.startsWith('.') || /^(thumbs\.db|desktop\.ini|readme(\..*)?|license(\..*)?)$/i.test(base);
+}
+
+function classify(files: InputFile[]): Sorted {
+  const out: Sorted = { nifti: [], dicom: [], other: [] };
+  for (const f of files) {
+    const kind = sniff(toBytes(f.bytes)).kind;
+    if (kind === 'dicom') out.dicom.push(f);
+    else if (kind === 'gzip' || kind.startsWith('nifti') || kind === 'analyze') out.nifti.push(f);
+    else out.other.push(f);
+  }
+  return out;
+}
+
+function list(files: InputFile[], max = 3): string {
+  const names = files.slice(0, max).map((f) => f.name);
+  return names.join(', ') + (files.length > max ? `, … (${files.length} in all)` : '');
+}
+
+/**
+ * Reads one volume from the given files: a single NIfTI file, or a DICOM series (other files
+ * in a dropped folder, such as hidden files or a README, are ignored when DICOM files are there).
+ * Throws `WorkbenchError`: bad-file-type (names each unrecognised file and what it looks like),
+ * bad-argument (nothing given, or several scans at once), and the readers' own errors.
+ */
+export async function readVolumeFiles(files: InputFile[]): Promise<Volume> {
+  if (files.length === 0) throw new WorkbenchError('bad-argument', 'No files were given; expected one NIfTI file (.nii or .nii.gz) or the files of one DICOM series.');
+  const { nifti, dicom, other } = classify(files);
+  if (nifti.length > 1) {
+    throw new WorkbenchError('bad-argument', `Expected one scan but found ${nifti.length} NIfTI files (${list(nifti)}); open them one at a time.`);
+  }
+  if (nifti.length === 1 && dicom.length > 0) {
+    throw new WorkbenchError('bad-argument', `Expected one scan but found a NIfTI file (${nifti[0].name}) and ${dicom.length} DICOM files (${list(dicom)}); open one at a time.`);
+  }
+  if (nifti.length === 1) {
+    if (other.filter((f) => !isClutter(f.name)).length > 0) {
+      throw new WorkbenchError('bad-argument', `Expected one scan but found ${nifti[0].name} together with other files (${list(other)}); open the NIfTI file alone.`);
+    }
+    return readNifti(nifti[0].bytes, nifti[0].name);
+  }
+  if (dicom.length > 0) return readDicomSeries(dicom);
+  const f = other.find((x) => !isClutter(x.name)) ?? other[0];
+  const more = other.length > 1 ? ` (and ${other.length - 1} other file${other.length > 2 ? 's' : ''} that are not scans either)` : '';
+  throw new WorkbenchError(
+    'bad-file-type',
+    `${f.name} is neither NIfTI nor DICOM: expected a NIfTI-1/-2 file (.nii, .nii.gz) or DICOM files ("DICM" at byte 128), found ${describeContent(toBytes(f.bytes))}${more}.`,
+    { file: f.name },
+  );
+}
