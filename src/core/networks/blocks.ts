@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm } from './batch-norm';
+import { customOp } from './custom-op';
 import type { LayerSpec } from './architecture';
 import type { ParameterSet } from './parameters';
 
@@ -41,11 +42,25 @@ export function convBn(x: tf.Tensor5D, layer: LayerSpec, ctx: ForwardContext, re
   return relu ? tf.relu(z) : z;
 }
 
-/** Centre crop of `by` voxels on each side of D, H and W. */
+/**
+ * Zero-pads D, H and W of an NDHWC tensor by `by` on each side without a 5-D `tf.pad` (which tfjs 4.22
+ * miscompiles on WebGPU): H and W on the 4-D view `[N·D, H, W, C]`, then D on the 3-D view `[N, D, ·]`.
+ */
+export function padSpatial(x: tf.Tensor5D, by: number): tf.Tensor5D {
+  const [n, d, h, w, c] = x.shape;
+  const hw = tf.pad(tf.reshape(x, [n * d, h, w, c]), [[0, 0], [by, by], [by, by], [0, 0]]);
+  const dd = tf.pad(tf.reshape(hw, [n, d, (h + 2 * by) * (w + 2 * by) * c]), [[0, 0], [by, by], [0, 0]]);
+  return tf.reshape(dd, [n, d + 2 * by, h + 2 * by, w + 2 * by, c]);
+}
+
+/** Centre crop of `by` voxels on each side of D, H and W; its gradient pads with `padSpatial`. */
 export function centreCrop(x: tf.Tensor5D, by: number): tf.Tensor5D {
   if (by === 0) return x;
-  const [n, d, h, w, c] = x.shape;
-  return tf.slice(x, [0, by, by, by, 0], [n, d - 2 * by, h - 2 * by, w - 2 * by, c]);
+  return customOp([x], ([input]) => {
+    const [n, d, h, w, c] = input.shape;
+    const value = tf.slice(input, [0, by, by, by, 0], [n, d - 2 * by, h - 2 * by, w - 2 * by, c]);
+    return { value, gradFunc: (dy: tf.Tensor) => [padSpatial(dy as tf.Tensor5D, by)] };
+  }) as tf.Tensor5D;
 }
 
 /** The shortcut matched to `like`: centre-cropped, and widened with zero channels if `like` has more. */

@@ -15,6 +15,7 @@ import {
   type LayerSpec, type PatchGeometry,
 } from './architecture';
 import { pathForward, type ForwardContext } from './blocks';
+import { dense } from './dense';
 import { dropout } from './dropout';
 import { createParameters, ParameterSet } from './parameters';
 import { presetConfig, type NetConfig, type PresetName } from './presets';
@@ -116,7 +117,7 @@ export class DualPathNet {
       let h = tf.concat([tf.reshape(f, [m, f.shape[4]]), tf.reshape(c, [m, c.shape[4]])], 1);
       this.layers.head.forEach((l, i) => {
         if (training) h = dropout(h, this.config.dropout, this.dropoutRng);
-        h = tf.add(tf.matMul(h, this.params.get(l.name, 'weight')), this.params.get(l.name, 'bias'));
+        h = dense(h as tf.Tensor2D, this.params.get(l.name, 'weight') as tf.Tensor2D, this.params.get(l.name, 'bias') as tf.Tensor1D);
         if (i < this.layers.head.length - 1) h = tf.relu(h);
       });
       return tf.reshape(h, [n, o, o, o, this.numClasses]) as tf.Tensor5D;
