@@ -12,7 +12,7 @@ import type { ActiveBackend } from '../backend/select';
 import { isWorkbenchError } from '../errors';
 import { syntheticVolume } from '../transforms/synthetic-volume';
 import { uploadTrainingSet, type GpuTrainingSet } from '../transforms/training-set';
-import { blendWeights1d, chooseTileSize, planTiles, tileStarts } from './sliding-window-plan';
+import { blendWeights1d, chooseTileSize, chooseTileSizeForDevice, planTiles, tileStarts } from './sliding-window-plan';
 import { errorMapFromInference, predictLabels, slidingWindowInference, slidingWindowStream, type Predictor, type SlidingWindowOptions } from './sliding-window';
 
 const R_F = 3;
@@ -163,6 +163,14 @@ describe('sliding-window inference on WebGPU with a fake predictor', () => {
     await slidingWindowStream(set, o, fakePredictor(8, { n: 0 }), []).catch((e) => (caught = e));
     expect(isWorkbenchError(caught, 'cancelled')).toBe(true);
     expect((caught as Error).message).toMatch(/after 2 of \d+ tiles/);
+  });
+
+  it('chooseTileSizeForDevice reads the active WebGPU device limits', () => {
+    const req = { rFull: 15, rContext: 15, widestChannels: 40, numClasses: 5 };
+    expect(b.info.limits).toBeDefined();
+    const t = chooseTileSizeForDevice(req);
+    expect(t).toBe(chooseTileSize({ ...req, limits: b.info.limits }));
+    console.log(`[sliding-window] tile size for ${b.info.adapter} (max binding ${b.info.limits!.maxStorageBufferBindingSize} B), paper net: ${t}`);
   });
 
   it('rejects a predictor output of the wrong shape', async () => {
