@@ -5,9 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { fastConv3DConfig } from './conv3d/conv3d.kernel';
 import { fastConv3DBackpropInputConfig } from './conv3d-backprop-input/conv3d-backprop-input.kernel';
+import { fastConv3DBackpropFilterConfig } from './conv3d-backprop-filter/conv3d-backprop-filter.kernel';
 
 const BACKEND = 'webgpu';
-const fastConfigs: tf.KernelConfig[] = [fastConv3DConfig, fastConv3DBackpropInputConfig];
+const fastConfigs: tf.KernelConfig[] = [fastConv3DConfig, fastConv3DBackpropInputConfig, fastConv3DBackpropFilterConfig];
 
 /** Names of the kernels this module replaces. */
 export const FAST_KERNEL_NAMES: readonly string[] = fastConfigs.map((c) => c.kernelName);

@@ -145,7 +145,7 @@ function loadW4Fn(p: HaloConvSourceSpec): string {
 }
 
 function writeVec4Fn(p: HaloConvSourceSpec): string {
-  if (vec4Channels(p.outChannels)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { result[idx / 4] = v; }';
+  if (vec4Channels(p.outChannels)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }';
   return `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
   if (co + 0 < CO) { result[idx + 0] = v.x; }
   if (co + 1 < CO) { result[idx + 1] = v.y; }

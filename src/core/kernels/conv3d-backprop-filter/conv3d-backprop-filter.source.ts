@@ -1,0 +1,140 @@
+/**
+ * WGSL for the conv3d filter gradient dW [KD, KH, KW, Cin, Cout] = Σ_{b, o} x[b, o·s − pad + t·d, ci] · dy[b, o, co].
+ *
+ * A workgroup owns dW for all taps × CK input channels × one tile of output channels and walks a run
+ * of output blocks. Per block it stages the block's input halo (CK channels) in workgroup memory; each
+ * thread owns one (kd, kh), RC input channels, all KW taps along W and RNV vec4s of output channels,
+ * and reads dy rows as vec4s from global memory. VS thread groups split a block's voxels; every
+ * (run, group) writes its own partial dW, summed afterwards by PartialSumProgram.
+ */
+import { prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
+import type { FilterGradTiling } from './filter-tiling';
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+export const vec4Out = (g: Conv3DGeometry): boolean => g.outChannels % 4 === 0;
+
+function constants(g: Conv3DGeometry, t: FilterGradTiling): string {
+  const c: Record<string, number> = {
+    BD: t.block[0], BH: t.block[1], BW: t.block[2], BV: prod3(t.block),
+    HD: t.halo[0], HH: t.halo[1], HW: t.halo[2], HALO: prod3(t.halo),
+    KD: g.kernel[0], KH: g.kernel[1], KW: g.kernel[2], KT: prod3(g.kernel),
+    SD: g.strides[0], SH: g.strides[1], SW: g.strides[2],
+    DD: g.dilations[0], DH: g.dilations[1], DW: g.dilations[2],
+    CI: g.inChannels, CO: g.outChannels, CK: t.ck, RC: t.rc, RCG: t.ck / t.rc,
+    RNV: t.channels.rnv, TNV: t.channels.threadsN * t.channels.rnv, THREADS_N: t.channels.threadsN,
+    CO_TILES: t.channels.tiles, NCHUNK: t.chunks, VS: t.vs, WG: t.workgroupSize,
+    DW_SIZE: prod3(g.kernel) * g.inChannels * g.outChannels,
+  };
+  return Object.entries(c).map(([k, v]) => `const ${k} : i32 = ${v};`).join('\n');
+}
+
+function dyLoad(g: Conv3DGeometry): string {
+  if (vec4Out(g)) return 'fn loadDy4(i : i32) -> vec4<f32> { return dy[i / 4]; }';
+  return `fn loadDy4(i : i32) -> vec4<f32> {
+  let last = arrayLength(&dy) - 1u;
+  return vec4<f32>(dy[min(u32(i), last)], dy[min(u32(i + 1), last)], dy[min(u32(i + 2), last)], dy[min(u32(i + 3), last)]);
+}`;
+}
+
+function writeFn(g: Conv3DGeometry): string {
+  if (vec4Out(g)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }';
+  return `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
+  if (co + 0 < CO) { result[idx + 0] = v.x; }
+  if (co + 1 < CO) { result[idx + 1] = v.y; }
+  if (co + 2 < CO) { result[idx + 2] = v.z; }
+  if (co + 3 < CO) { result[idx + 3] = v.w; }
+}`;
+}
+
+function inner(g: Conv3DGeometry, t: FilterGradTiling): string {
+  const lines: string[] = [];
+  for (const n of range(t.channels.rnv)) lines.push(`let d_${n} = select(vec4<f32>(0.0), loadDy4(dyRow + ${n * 4}), inside);`);
+  for (const rc of range(t.rc))
+    for (const kw of range(g.kernel[2])) {
+      lines.push(`let x_${rc}_${kw} = xs[xr + ${rc} * HALO + ${kw} * DW];`);
+      for (const n of range(t.channels.rnv)) lines.push(`acc_${rc}_${kw}_${n} += x_${rc}_${kw} * d_${n};`);
+    }
+  return lines.join('\n        ');
+}
+
+function writeBack(g: Conv3DGeometry, t: FilterGradTiling): string {
+  const lines: string[] = [];
+  for (const rc of range(t.rc))
+    for (const kw of range(g.kernel[2])) {
+      lines.push(`if (ciBase + ${rc} < CI) {`);
+      lines.push(`  let wb = part + ((tap0 + ${kw}) * CI + ciBase + ${rc}) * CO + coBase;`);
+      for (const n of range(t.channels.rnv)) lines.push(`  writeVec4(wb + ${n * 4}, coBase + ${n * 4}, acc_${rc}_${kw}_${n});`);
+      lines.push('}');
+    }
+  return lines.join('\n  ');
+}
+
+export function filterGradSource(g: Conv3DGeometry, t: FilterGradTiling): string {
+  const accs = range(t.rc).flatMap((rc) =>
+    range(g.kernel[2]).flatMap((kw) => range(t.channels.rnv).map((n) => `var acc_${rc}_${kw}_${n} = vec4<f32>(0.0);`)),
+  );
+  return `
+${constants(g, t)}
+var<workgroup> xs : array<f32, ${t.ck * prod3(t.halo)}>;
+
+${dyLoad(g)}
+
+${writeFn(g)}
+
+fn main(index : i32) {
+  let li = i32(localIndex);
+  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+  let ct = wgFlat % CO_TILES;
+  let cc = (wgFlat / CO_TILES) % NCHUNK;
+  let sp = wgFlat / (CO_TILES * NCHUNK);
+  var r = li;
+  let kh = r % KH; r = r / KH;
+  let kd = r % KD; r = r / KD;
+  let rcg = r % RCG; r = r / RCG;
+  let tn = r % THREADS_N;
+  let grp = r / THREADS_N;
+  let c0 = cc * CK;
+  let coBase = ct * TNV * 4 + tn * RNV * 4;
+  let xDims = vec3<i32>(uniforms.xShape.y, uniforms.xShape.z, uniforms.xShape.w);
+  let oDims = vec3<i32>(uniforms.dyShape.y, uniforms.dyShape.z, uniforms.dyShape.w);
+  ${accs.join('\n  ')}
+  for (var i = 0; i < uniforms.blocksPerSplit; i++) {
+    var blk = sp * uniforms.blocksPerSplit + i;
+    let blockLive = blk < uniforms.totalBlocks;
+    let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;
+    let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;
+    let bd = blk % uniforms.nBlocks.x;
+    let b = blk / uniforms.nBlocks.x;
+    let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);
+    let h0 = o0 * vec3<i32>(SD, SH, SW) - uniforms.pads;
+    for (var e = li; e < CK * HALO; e += WG) {
+      let ci = e % CK;
+      let p = e / CK;
+      let gx = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
+      var v = 0.0;
+      if (blockLive && c0 + ci < CI && all(gx >= vec3<i32>(0)) && all(gx < xDims)) {
+        v = x[(((b * xDims.x + gx.x) * xDims.y + gx.y) * xDims.z + gx.z) * CI + c0 + ci];
+      }
+      xs[ci * HALO + p] = v;
+    }
+    workgroupBarrier();
+    for (var v = grp; v < BV; v += VS) {
+      let vw = v % BW;
+      let vh = (v / BW) % BH;
+      let vd = v / (BW * BH);
+      let o = o0 + vec3<i32>(vd, vh, vw);
+      let inside = blockLive && all(o < oDims);
+      let dyRow = (((b * oDims.x + o.x) * oDims.y + o.y) * oDims.z + o.z) * CO + coBase;
+      let xr = rcg * RC * HALO + ((vd * SD + kd * DD) * HH + vh * SH + kh * DH) * HW + vw * SW;
+      ${inner(g, t)}
+    }
+    workgroupBarrier();
+  }
+  let ciBase = c0 + rcg * RC;
+  let tap0 = (kd * KH + kh) * KW;
+  let part = (sp * VS + grp) * DW_SIZE;
+  ${writeBack(g, t)}
+}
+`;
+}

@@ -1,0 +1,75 @@
+/**
+ * Parity of the fast conv3d filter gradient (tfjs kernel Conv3DBackpropFilterV2 on real WebGPU) against
+ * the plain-TS reference, and of tf.grads of tf.conv3d (both gradients through the registered kernels).
+ * Tolerance: |gpu − ref| ≤ 3e-5 · Σ|terms| + 1e-6 per element (see parity.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { webgpuForTests } from '../../../testing/gpu';
+import type { ActiveBackend } from '../../backend/select';
+import { Rng } from '../../random';
+import { conv3dBackpropInputReference } from '../conv3d-backprop-input/conv3d-backprop-input.reference';
+import { caseSeed, GRADIENT_CASES, size } from '../conv3d-common/cases';
+import { conv3dGeometry } from '../conv3d-common/geometry';
+import { compareToReference, randomArray } from '../conv3d-common/parity';
+import { fastKernelsRegistered, registerFastKernels } from '../registry';
+import { conv3dBackpropFilterReference } from './conv3d-backprop-filter.reference';
+
+type Shape5 = [number, number, number, number, number];
+
+function expectParity(got: Float32Array | Int32Array | Uint8Array, ref: Parameters<typeof compareToReference>[1]): void {
+  const report = compareToReference(got, ref);
+  expect(report.nonzero).toBeGreaterThan(0);
+  expect(report.first).toBeUndefined();
+  expect(report.failures).toBe(0);
+}
+
+describe('fast conv3d filter gradient on real WebGPU', () => {
+  let b: ActiveBackend;
+  beforeAll(async () => {
+    b = await webgpuForTests();
+    registerFastKernels();
+  });
+
+  it('is the kernel tfjs runs for Conv3DBackpropFilterV2 on webgpu', () => {
+    expect(fastKernelsRegistered()).toBe(true);
+  });
+
+  it.each(GRADIENT_CASES)('$name', async (c) => {
+    const strides = c.strides ?? [1, 1, 1];
+    const pad = c.pad ?? 'valid';
+    const g = conv3dGeometry(c.x, c.w, strides, 1, pad);
+    const dyShape: Shape5 = [g.batch, ...g.outDims, g.outChannels];
+    const rng = new Rng(caseSeed(c) + 1);
+    const xs = randomArray(size(c.x), rng);
+    const dys = randomArray(size(dyShape), rng);
+    const x = tf.tensor5d(xs, c.x);
+    const dy = tf.tensor5d(dys, dyShape);
+    const dw = tf.engine().runKernel(tf.Conv3DBackpropFilterV2, { x, dy }, { strides, pad, filterShape: c.w }) as tf.Tensor;
+    const got = await dw.data();
+    b.monitor!.check(`conv3d filter-gradient parity case "${c.name}"`);
+    expect(dw.shape).toEqual(c.w);
+    tf.dispose([x, dy, dw]);
+    expectParity(got, conv3dBackpropFilterReference(xs, dys, g));
+  });
+
+  it('tf.grads of tf.conv3d gives both gradients through the fast kernels', async () => {
+    const xShape: Shape5 = [2, 6, 5, 7, 12];
+    const wShape: Shape5 = [3, 3, 3, 12, 16];
+    const g = conv3dGeometry(xShape, wShape, 1, 1, 'valid');
+    const dyShape: Shape5 = [g.batch, ...g.outDims, g.outChannels];
+    const rng = new Rng(99);
+    const [xs, ws, dys] = [randomArray(size(xShape), rng), randomArray(size(wShape), rng), randomArray(size(dyShape), rng)];
+    const x = tf.tensor5d(xs, xShape);
+    const w = tf.tensor5d(ws, wShape);
+    const dy = tf.tensor5d(dys, dyShape);
+    // d/dx and d/dw of Σ conv3d(x, w) ⊙ dy are the input and filter gradients for upstream gradient dy.
+    const grads = tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv3d(a as tf.Tensor5D, f as tf.Tensor5D, 1, 'valid'), dy)));
+    const [dx, dw] = grads([x, w]);
+    const [dxv, dwv] = await Promise.all([dx.data(), dw.data()]);
+    b.monitor!.check('tf.grads of conv3d');
+    tf.dispose([x, w, dy, dx, dw]);
+    expectParity(dxv, conv3dBackpropInputReference(dys, ws, g));
+    expectParity(dwv, conv3dBackpropFilterReference(xs, dys, g));
+  });
+});
