@@ -155,6 +155,9 @@ export class GpuTrainingSet {
   }
 }
 
+/** The DESIGN contract's name for an uploaded volume: a set (of one or more volumes). */
+export type GpuTrainingVolume = GpuTrainingSet;
+
 function checkFitsDevice(packed: PackedTrainingSet): void {
   const limits = (tf.backend() as WebGPUBackend).device?.limits;
   if (!limits) return;
