@@ -1,0 +1,20 @@
+/** Losses by name, for configs and the UI. */
+import type * as tf from '@tensorflow/tfjs';
+import { WorkbenchError } from '../errors';
+import type { LossOptions } from './common';
+import { crossEntropyLoss } from './cross-entropy';
+import { softDiceLoss, softIoULoss } from './soft-overlap';
+
+export type LossName = 'cross-entropy' | 'iou' | 'dice';
+
+export const LOSS_NAMES: readonly LossName[] = ['cross-entropy', 'iou', 'dice'];
+
+/** logits NDHWC `[N, D, H, W, K]`, labels int32 `[N, D, H, W]` → scalar loss. */
+export type LossFn = (logits: tf.Tensor, labels: tf.Tensor, opts?: LossOptions) => tf.Scalar;
+
+const LOSSES: Record<LossName, LossFn> = { 'cross-entropy': crossEntropyLoss, iou: softIoULoss, dice: softDiceLoss };
+
+export function lossFunction(name: LossName): LossFn {
+  if (!Object.hasOwn(LOSSES, name)) throw new WorkbenchError('bad-argument', `Unknown loss "${String(name)}"; expected one of ${LOSS_NAMES.join(', ')}.`);
+  return LOSSES[name];
+}

@@ -1,0 +1,41 @@
+/**
+ * Soft overlap losses from logits NDHWC `[N, D, H, W, K]` and int32 labels `[N, D, H, W]`, on softmax
+ * probabilities p and one-hot labels y, per sample n and class k over its V voxels:
+ *   I = Σ p·y,  P = Σ p,  G = Σ y
+ *   soft IoU (Jaccard) = (I + s) / (P + G − I + s),   soft Dice = (2I + s) / (P + G + s)
+ * loss = 1 − (Σ_k w_k · score[n, k]) / Σ_k w_k, averaged over the batch. All classes (background included)
+ * count with weight 1 unless `classWeights` says otherwise; s = `smooth` (default 1).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkLossInputs, oneHotFlat, type LossOptions } from './common';
+
+type Score = (i: tf.Tensor, p: tf.Tensor, g: tf.Tensor, s: number) => tf.Tensor;
+
+const iouScore: Score = (i, p, g, s) => tf.div(tf.add(i, s), tf.add(tf.sub(tf.add(p, g), i), s));
+const diceScore: Score = (i, p, g, s) => tf.div(tf.add(tf.mul(i, 2), s), tf.add(tf.add(p, g), s));
+
+function overlapLoss(logits: tf.Tensor, labels: tf.Tensor, opts: LossOptions | undefined, score: Score, what: string): tf.Scalar {
+  const k = checkLossInputs(logits, labels, opts, what);
+  const n = logits.shape[0];
+  const v = logits.size / (n * k);
+  return tf.tidy(() => {
+    const p = tf.reshape(tf.softmax(tf.reshape(logits, [n * v, k])), [n, v, k]);
+    const y = tf.reshape(oneHotFlat(labels, k), [n, v, k]);
+    const inter = tf.sum(tf.mul(p, y), 1);
+    const perClass = score(inter, tf.sum(p, 1), tf.sum(y, 1), opts?.smooth ?? 1); // [N, K]
+    const w = opts?.classWeights ?? new Array<number>(k).fill(1);
+    const wSum = w.reduce((a, b) => a + b, 0);
+    const perSample = tf.matMul(perClass, tf.tensor2d(w.map((x) => x / wSum), [k, 1])); // [N, 1]
+    return tf.sub(1, tf.mean(perSample)) as tf.Scalar;
+  });
+}
+
+/** 1 − soft Jaccard index (see the file comment). */
+export function softIoULoss(logits: tf.Tensor, labels: tf.Tensor, opts?: LossOptions): tf.Scalar {
+  return overlapLoss(logits, labels, opts, iouScore, 'softIoULoss');
+}
+
+/** 1 − soft Dice coefficient (see the file comment). */
+export function softDiceLoss(logits: tf.Tensor, labels: tf.Tensor, opts?: LossOptions): tf.Scalar {
+  return overlapLoss(logits, labels, opts, diceScore, 'softDiceLoss');
+}
