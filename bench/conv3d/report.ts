@@ -1,0 +1,36 @@
+/** The conv3d benchmark's JSON record and its markdown table (used by run.ts and table.ts). */
+import type { BenchCase, BenchSummary } from './run-cases';
+
+export interface Conv3dBenchResult {
+  benchmark: 'conv3d';
+  adapter: string;
+  date: string;
+  machine: { runtime: string; cpu?: string; cores?: number; memoryGiB?: number; platform?: string; userAgent?: string };
+  versions: Record<string, string>;
+  settings: { batch: number; maxOutput: number | null; runs: number; budgetMs: number; note: string };
+  summary: BenchSummary;
+  cases: BenchCase[];
+}
+
+const f = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '–');
+
+export function markdownTable(r: Conv3dBenchResult): string {
+  const lines = [
+    `**conv3d, ${r.adapter}** (${r.machine.runtime}, ${r.date.slice(0, 10)}; batch ${r.settings.batch}` +
+      `${r.settings.maxOutput ? `, outputs capped at ${r.settings.maxOutput}³` : ', paper sizes'}; median of ≤${r.settings.runs} runs)`,
+    '',
+    '| layer | op | x shape | fast ms | tfjs ms | speedup | GFLOP/s |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const c of r.cases) {
+    lines.push(`| ${c.layer} | ${c.op} | ${c.shape.x.join('×')} | ${f(c.ms)} | ${f(c.baselineMs)} | ${f(c.speedup)}× | ${f(c.gflops, 2)} |`);
+  }
+  const g = r.summary.geomeanSpeedup;
+  lines.push('');
+  lines.push(
+    `Geometric-mean speedup: forward ${f(g.forward)}×, input gradient ${f(g['backprop-input'])}×, ` +
+      `filter gradient ${f(g['backprop-filter'])}×, all ${f(g.all)}×; slowest case ${f(r.summary.minSpeedup)}×. ` +
+      `Sum of medians: ${f(r.summary.totalMs, 0)} ms vs ${f(r.summary.totalBaselineMs, 0)} ms.`,
+  );
+  return lines.join('\n');
+}
