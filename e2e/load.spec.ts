@@ -1,4 +1,4 @@
-import { test, expect, testFile, filesIn } from './fixtures/workbench';
+import { test, expect, testFile } from './fixtures/workbench';
 import { fourD, pngBytes, textBytes, tooLarge, truncatedGzip, twoD } from './fixtures/bad-inputs';
 
 test.describe('loading scans', () => {
@@ -15,7 +15,7 @@ test.describe('loading scans', () => {
 
   test('a DICOM series (JPEG 2000) through the folder picker matches its NIfTI conversion', async ({ wb, page }) => {
     await wb.open({ demo: false });
-    await page.getByTestId('open.folder.input').setInputFiles(filesIn(testFile('ct-abdomen-b/dicom')));
+    await page.getByTestId('open.folder.input').setInputFiles(testFile('ct-abdomen-b/dicom'));
     const [dcm] = await wb.waitForVolumeCount(1);
     expect(dcm.role).toBe('image');
     const nii = await wb.loadVolume('/__test-data/ct-abdomen-b/ct.nii.gz');

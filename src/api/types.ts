@@ -53,3 +53,63 @@ export interface Workbench {
 }
 
 export type WindowPreset = 'soft-tissue' | 'lung' | 'bone' | 'full';
+
+// ---- Training (issue: train the dual-path CNN) ----
+
+export type PresetName = 'tiny' | 'small' | 'paper';
+export type SamplerName = 'isample' | 'uniform';
+export type LossName = 'cross-entropy' | 'iou' | 'dice';
+export type TrainingState = 'idle' | 'running' | 'paused' | 'done' | 'error';
+
+export interface TrainOptions {
+  /** Image ids; each must have a label map attached. */
+  images: string[];
+  /** Image ids for whole-volume validation Dice (labels attached). */
+  validation?: string[];
+  /** Label values to learn (background 0 is always class 0); default: all present in the training labels. */
+  classes?: number[];
+  preset?: PresetName;
+  sampler?: SamplerName;
+  /** isample's ε (0.01 default; 1 behaves as uniform sampling). */
+  epsilon?: number;
+  loss?: LossName;
+  iterations?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  /** Training grid spacing in mm (x, y, z); default: the preset's. */
+  spacing?: [number, number, number];
+  /** Recompute one training image's error map every this many iterations (default 25). */
+  errorMapEvery?: number;
+  /** Validation Dice every this many iterations (default 50). */
+  validateEvery?: number;
+  /** Geometric augmentation on/off (default on). */
+  augment?: boolean;
+  /** Patches of one batch come from this many scans (paper: 1; multi-organ: 2). */
+  scansPerBatch?: number;
+  /** A name for the run in charts (default: sampler and ε). */
+  runName?: string;
+}
+
+export interface TrainingStatus {
+  state: TrainingState;
+  iteration: number;
+  loss: number;
+  lossHistory: number[];
+  acceptRate: number;
+  valDice?: Record<string, number>;
+  numTensors: number;
+  error?: string;
+  /** Extensions beyond the contract. */
+  iterations?: number;
+  lr?: number;
+  runId?: string;
+  msPerIteration?: number;
+}
+
+export interface ErrorMapSnapshot {
+  dims: [number, number, number];
+  /** E × 255 in the image's own grid. */
+  data: Uint8Array;
+  updatedAtIteration: number;
+}

@@ -67,7 +67,7 @@ export class AppController {
       } catch (e) {
         const text = errorMessage(e);
         this.store.pushMessage('error', text);
-        throw new Error(text);
+        throw new Error(text, { cause: e });
       } finally {
         done();
       }

@@ -157,10 +157,16 @@ function readVoxels(raw: Uint8Array, h: Header, t: NiftiDatatype, count: number,
  * affine voxel→RAS mm from the sform when sform_code > 0, else the qform, else pixdim.
  * Throws `WorkbenchError` (bad-file-type, truncated-gzip, bad-nifti, bad-dimensions).
  */
-export function readNifti(input: ArrayBuffer | Uint8Array, fileName: string): Volume {
+export interface ReadNiftiOptions {
+  /** Called once the grid is known, before any voxel is read: a place to refuse a scan that is too large. */
+  checkHeader?: (header: { name: string; dims: Vec3 }) => void;
+}
+
+export function readNifti(input: ArrayBuffer | Uint8Array, fileName: string, opts: ReadNiftiOptions = {}): Volume {
   const { raw, version, little } = openNifti(toBytes(input), fileName);
   const h = parseHeader(raw, version, fileName);
   const dims = volumeDims(h, fileName);
+  opts.checkHeader?.({ name: fileName, dims });
   const t = datatypeOf(h, fileName);
   const data = readVoxels(raw, h, t, dims[0] * dims[1] * dims[2], little, fileName);
   const affine = niftiAffine(h);

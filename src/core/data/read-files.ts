@@ -6,7 +6,7 @@
 import { WorkbenchError } from '../errors';
 import { readDicomSeries } from './dicom-series';
 import type { DicomFile } from './dicom-slice';
-import { readNifti } from './nifti-read';
+import { readNifti, type ReadNiftiOptions } from './nifti-read';
 import { describeContent, sniff, toBytes } from './sniff';
 import type { Volume } from './volume';
 
@@ -45,7 +45,7 @@ function list(files: InputFile[], max = 3): string {
  * Throws `WorkbenchError`: bad-file-type (names each unrecognised file and what it looks like),
  * bad-argument (nothing given, or several scans at once), and the readers' own errors.
  */
-export async function readVolumeFiles(files: InputFile[]): Promise<Volume> {
+export async function readVolumeFiles(files: InputFile[], opts: ReadNiftiOptions = {}): Promise<Volume> {
   if (files.length === 0) throw new WorkbenchError('bad-argument', 'No files were given; expected one NIfTI file (.nii or .nii.gz) or the files of one DICOM series.');
   const { nifti, dicom, other } = classify(files);
   if (nifti.length > 1) {
@@ -58,7 +58,7 @@ export async function readVolumeFiles(files: InputFile[]): Promise<Volume> {
     if (other.filter((f) => !isClutter(f.name)).length > 0) {
       throw new WorkbenchError('bad-argument', `Expected one scan but found ${nifti[0].name} together with other files (${list(other)}); open the NIfTI file alone.`);
     }
-    return readNifti(nifti[0].bytes, nifti[0].name);
+    return readNifti(nifti[0].bytes, nifti[0].name, opts);
   }
   if (dicom.length > 0) return readDicomSeries(dicom);
   const f = other.find((x) => !isClutter(x.name)) ?? other[0];

@@ -78,7 +78,9 @@ export interface LoadContext {
 
 export async function loadVolumeIntoStore(files: NamedBytes[], opts: LoadOptions, ctx: LoadContext): Promise<StoredVolume> {
   if (files.length === 0) throw new WorkbenchError('bad-argument', 'No files were given to load.');
-  const volume = await readVolumeFiles(files);
+  const limits = ctx.limits;
+  // Refuse a scan too large for the device from its header, before reading (or failing on) its voxels.
+  const volume = await readVolumeFiles(files, limits ? { checkHeader: (h) => checkFitsDevice(h, limits) } : {});
   if (opts.name) volume.name = opts.name;
   const fileName = volume.name;
   if (ctx.limits) checkFitsDevice(volume, ctx.limits);

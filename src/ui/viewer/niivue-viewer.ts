@@ -50,6 +50,8 @@ export class NiivueViewer {
       multiplanarShowRender: SHOW_RENDER.ALWAYS,
       multiplanarLayout: MULTIPLANAR_TYPE.GRID,
       isOrientCube: true,
+      // CT is read in radiological convention: the patient's left on the screen's right.
+      isRadiologicalConvention: true,
       logLevel: 'error',
       loadingText: 'Drop a scan here',
     });
