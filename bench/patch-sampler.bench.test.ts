@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../src/testing/gpu';
 import { hostDescription } from '../src/core/env';
@@ -50,7 +51,7 @@ describe.runIf(process.env.BENCH === '1')('patch sampler benchmark', () => {
     b.monitor!.check('patch sampler benchmark');
     const packed = packTrainingSet([vol], { valueRange: range });
     const cpuMs: number[] = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const t = batchTransforms();
       const t0 = performance.now();
       samplePatchBatchReference(packed, t, GEOM);
@@ -60,7 +61,7 @@ describe.runIf(process.env.BENCH === '1')('patch sampler benchmark', () => {
     const result = {
       what: 'one batch of 12 patches, O=16, r_f=r_c=15 (full 46³, context 34³, labels 16³), rotation+spacing augmentation, from a 122×101×112 volume',
       date: new Date().toISOString(),
-      host: hostDescription(),
+      host: { ...hostDescription(), cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1m: loadavg()[0] },
       adapter: b.info.adapter,
       tfjs: tf.version.tfjs,
       gpuFirstRunMsIncludingCompile: Math.round(firstMs),
