@@ -16,7 +16,7 @@ import {
 } from './architecture';
 import { pathForward, type ForwardContext } from './blocks';
 import { dense } from './dense';
-import { dropout } from './dropout';
+import { dropout } from './dropout.kernel';
 import { createParameters, ParameterSet } from './parameters';
 import { presetConfig, type NetConfig, type PresetName } from './presets';
 import { upsampleNearest3d } from './upsample';
@@ -116,7 +116,7 @@ export class DualPathNet {
       const m = n * o * o * o;
       let h = tf.concat([tf.reshape(f, [m, f.shape[4]]), tf.reshape(c, [m, c.shape[4]])], 1);
       this.layers.head.forEach((l, i) => {
-        if (training) h = dropout(h, this.config.dropout, this.dropoutRng);
+        if (training) h = dropout(h, this.config.dropout, this.dropoutRng.uint32());
         h = dense(h as tf.Tensor2D, this.params.get(l.name, 'weight') as tf.Tensor2D, this.params.get(l.name, 'bias') as tf.Tensor1D);
         if (i < this.layers.head.length - 1) h = tf.relu(h);
       });
