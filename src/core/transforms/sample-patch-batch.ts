@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../random';
 import { runPatchSampler } from '../kernels/patch-sampler/patch-sampler.kernel';
 import {
+  MAX_MATRIX_ENTRY,
   PATCH_FLOAT,
   PATCH_FLOAT_COLUMNS,
   PATCH_INT,
@@ -55,6 +56,9 @@ export function packPatchParams(entries: readonly TrainingSetEntry[], transforms
   transforms.forEach((t, p) => {
     const e = entries[t.image];
     if (!e) throw new WorkbenchError('bad-argument', `Patch ${p} asks for training volume ${t.image}; the set holds ${entries.length}.`);
+    if (t.matrix.length !== 9 || t.matrix.some((m) => !(Math.abs(m) <= MAX_MATRIX_ENTRY))) {
+      throw new WorkbenchError('bad-argument', `Patch ${p}'s transform [${t.matrix.map((m) => m.toFixed(3))}] needs 9 entries of magnitude ≤ ${MAX_MATRIX_ENTRY}.`);
+    }
     const f = p * PATCH_FLOAT_COLUMNS;
     patchF.set(t.matrix, f + PATCH_FLOAT.matrix);
     patchF.set(t.centre, f + PATCH_FLOAT.centre);

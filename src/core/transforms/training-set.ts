@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { Vec3 } from '../data/volume';
 import { WorkbenchError } from '../errors';
-import { LABELS_PER_WORD, MAX_EXACT_COORDINATE, MAX_LABEL, NO_LABELS } from '../kernels/patch-sampler/patch-sampler.layout';
+import { LABELS_PER_WORD, MAX_LABEL, MAX_VOLUME_SIDE, NO_LABELS } from '../kernels/patch-sampler/patch-sampler.layout';
 
 export type LabelArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Int32Array | Uint32Array | Float32Array;
 
@@ -53,8 +53,8 @@ function checkVolume(v: TrainingVolumeInput, i: number): void {
   if (![nx, ny, nz].every((d) => Number.isInteger(d) && d > 0)) {
     throw new WorkbenchError('bad-dimensions', `${name} has dimensions ${v.dims.join('×')}; expected three positive whole numbers.`);
   }
-  if (Math.max(nx, ny, nz) >= MAX_EXACT_COORDINATE) {
-    throw new WorkbenchError('too-large', `${name} is ${v.dims.join('×')} voxels; the patch sampler handles at most ${MAX_EXACT_COORDINATE - 1} voxels a side.`);
+  if (Math.max(nx, ny, nz) > MAX_VOLUME_SIDE) {
+    throw new WorkbenchError('too-large', `${name} is ${v.dims.join('×')} voxels; the patch sampler handles at most ${MAX_VOLUME_SIDE} voxels a side (resample to a coarser spacing).`);
   }
   if (v.image.length !== n) throw new WorkbenchError('bad-dimensions', `${name}: the image has ${v.image.length} values but ${v.dims.join('×')} = ${n} voxels.`);
   if (v.labels && v.labels.length !== n) {

@@ -57,6 +57,12 @@ export const MAX_LABEL = 255;
 export const MATRIX_QUANTUM_BITS = 10;
 /** Largest |source coordinate| for which the exactness above holds. */
 export const MAX_EXACT_COORDINATE = 2 ** (24 - MATRIX_QUANTUM_BITS - 1);
+/** Largest volume side: leaves half of the exact range for patch offsets (|M·u| < 2^12). */
+export const MAX_VOLUME_SIDE = MAX_EXACT_COORDINATE / 2;
+/** Largest patch half-extent in voxels, so that |M·u| stays < 2^12 even with M entries up to 4. */
+export const MAX_PATCH_REACH = 256;
+/** Largest |M entry| (a patch voxel spans at most 4 source voxels along any axis). */
+export const MAX_MATRIX_ENTRY = 4;
 
 export function quantizeMatrixEntry(v: number): number {
   const q = 2 ** MATRIX_QUANTUM_BITS;
@@ -97,6 +103,10 @@ export function patchSamplerLayout(spec: PatchSamplerSpec): PatchSamplerLayout {
   }
   if (!Number.isInteger(batch) || batch <= 0) {
     throw new WorkbenchError('bad-argument', `A patch batch needs at least one patch; got ${batch}.`);
+  }
+  const reach = o / 2 + Math.max(rFull, CONTEXT_FACTOR * rContext) + 2;
+  if (reach > MAX_PATCH_REACH) {
+    throw new WorkbenchError('too-large', `A patch reaching ${reach} voxels from its centre (O = ${o}, rFull ${rFull}, rContext ${rContext}) exceeds the sampler's ${MAX_PATCH_REACH}; use a smaller output size.`);
   }
   const fullSize = o + 2 * rFull;
   const contextSize = o / CONTEXT_FACTOR + 2 * rContext;
