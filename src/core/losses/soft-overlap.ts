@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkLossInputs, oneHotFlat, type LossOptions } from './common';
+import { logSoftmaxRows, sumMiddleAxis } from './reductions';
 
 type Score = (i: tf.Tensor, p: tf.Tensor, g: tf.Tensor, s: number) => tf.Tensor;
 
@@ -19,14 +20,14 @@ function overlapLoss(logits: tf.Tensor, labels: tf.Tensor, opts: LossOptions | u
   const n = logits.shape[0];
   const v = logits.size / (n * k);
   return tf.tidy(() => {
-    const p = tf.reshape(tf.softmax(tf.reshape(logits, [n * v, k])), [n, v, k]);
-    const y = tf.reshape(oneHotFlat(labels, k), [n, v, k]);
-    const inter = tf.sum(tf.mul(p, y), 1);
-    const perClass = score(inter, tf.sum(p, 1), tf.sum(y, 1), opts?.smooth ?? 1); // [N, K]
+    const p = tf.reshape(tf.exp(logSoftmaxRows(tf.reshape(logits, [n * v, k]) as tf.Tensor2D)), [n, v, k]) as tf.Tensor3D;
+    const y = tf.reshape(oneHotFlat(labels, k), [n, v, k]) as tf.Tensor3D;
+    const inter = sumMiddleAxis(tf.mul(p, y) as tf.Tensor3D);
+    const perClass = tf.reshape(score(inter, sumMiddleAxis(p), sumMiddleAxis(y), opts?.smooth ?? 1), [n, k]);
     const w = opts?.classWeights ?? new Array<number>(k).fill(1);
     const wSum = w.reduce((a, b) => a + b, 0);
     const perSample = tf.matMul(perClass, tf.tensor2d(w.map((x) => x / wSum), [k, 1])); // [N, 1]
-    return tf.sub(1, tf.mean(perSample)) as tf.Scalar;
+    return tf.reshape(tf.sub(1, tf.div(sumMiddleAxis(tf.reshape(perSample, [1, n, 1]) as tf.Tensor3D), n)), []) as tf.Scalar;
   });
 }
 
