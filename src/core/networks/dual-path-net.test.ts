@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
 import { isWorkbenchError } from '../errors';
-import { createDualPathNet, probabilities, type DualPathNet } from './dual-path-net';
+import { createDualPathNet, netFromConfig, probabilities, type DualPathNet } from './dual-path-net';
+import { presetConfig, type NetConfig, type PathSpec } from './presets';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -112,11 +113,18 @@ describe('DualPathNet on real WebGPU', () => {
     await tf.setBackend('cpu');
   });
 
-  it('tiny: training-mode logits and weight gradients agree with the CPU backend (tolerance 2e-3 relative to the largest)', async () => {
+  // 'tiny' has standard blocks; 'tiny-bottleneck' (tiny's geometry with the small preset's bottleneck blocks,
+  // 1³ convolutions as matrix products) keeps SwiftShader time low; the small preset itself takes over a minute.
+  const bottleneckPath: PathSpec = { stem: 4, blocks: [{ kind: 'bottleneck', mid: 3, out: 6 }, { kind: 'bottleneck', mid: 4, out: 8 }] };
+  const configs: Record<string, NetConfig> = {
+    tiny: presetConfig('tiny', 2),
+    'tiny-bottleneck': { ...presetConfig('tiny', 2), full: bottleneckPath, context: bottleneckPath },
+  };
+  it.each(['tiny', 'tiny-bottleneck'])('%s: training-mode logits and weight gradients agree with the CPU backend (tolerance 2e-3 relative to the largest)', async (name) => {
     const b = await webgpuForTests();
     const run = async (backend: 'cpu' | 'webgpu') => {
       await tf.setBackend(backend);
-      const net = createDualPathNet({ preset: 'tiny', numClasses: 2, seed: 7 });
+      const net = netFromConfig(configs[name], 7);
       const x = inputs(net, 2, 8, 11);
       const { value, grads } = tf.variableGrads(() => {
         const logits = net.apply(x, true);
