@@ -12,6 +12,8 @@
  *   --runs N         timed calls per kernel (default 5); --budget-ms T stops a kernel after T ms (default 8000)
  *   --filter S       only layers whose name contains S
  *   --native         use the machine's GPU (Chromium: Vulkan; Node: the default Dawn adapter)
+ *   --staging S      kernel switch auto|workgroup|global (see src/core/kernels/conv3d-common/options.ts)
+ *   --no-baseline    time only the fast kernels (tuning)
  *   --out FILE       where to write the JSON
  */
 import { spawn } from 'node:child_process';
@@ -45,6 +47,8 @@ function parseArgs(argv: string[]): Cli {
     else if (a === '--budget-ms') cli.opts.budgetMs = num();
     else if (a === '--filter') cli.opts.filter = rest[++i];
     else if (a === '--out') cli.out = rest[++i];
+    else if (a === '--staging') cli.opts.staging = rest[++i] as RunOptions['staging'];
+    else if (a === '--no-baseline') cli.opts.noBaseline = true;
     else throw new Error(`unknown option ${a}`);
   }
   return cli;

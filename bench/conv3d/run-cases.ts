@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from '../../src/core/backend/select';
-import { registerFastKernels, restoreBuiltinKernels } from '../../src/core/kernels';
+import { configureConv3DKernels, registerFastKernels, restoreBuiltinKernels, type Conv3DKernelOptions } from '../../src/core/kernels';
 import { benchShapes, shapeMacs, type BenchSettings, type BenchShape } from './cases';
 
 export type BenchOp = 'forward' | 'backprop-input' | 'backprop-filter';
@@ -19,8 +19,12 @@ export interface BenchCase {
   op: BenchOp;
   shape: { x: number[]; filter: number[]; dy: number[] };
   paperShape: { x: number[] };
+  /** Medians of the timed calls. */
   ms: number;
   baselineMs: number;
+  /** Fastest timed calls (less disturbed by other load on the machine). */
+  minMs: number;
+  baselineMinMs: number;
   speedup: number;
   gflops: number;
   baselineGflops: number;
@@ -34,6 +38,10 @@ export interface RunOptions extends BenchSettings {
   budgetMs: number;
   /** Only shapes whose layer name contains this. */
   filter?: string;
+  /** Kernel tuning switch (default 'auto'). */
+  staging?: Conv3DKernelOptions['staging'];
+  /** Skip tfjs's kernels (baselineMs is then NaN), for quick tuning runs. */
+  noBaseline?: boolean;
   log?: (line: string) => void;
 }
 
@@ -74,6 +82,7 @@ async function timeKernel(call: () => tf.Tensor, o: RunOptions, what: string): P
 
 export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
+  configureConv3DKernels({ staging: o.staging ?? 'auto' });
   const shapes = benchShapes(o).filter((s) => !o.filter || s.layer.includes(o.filter));
   for (const sh of shapes) {
     const t = { x: tf.randomUniform(sh.x, -1, 1), w: tf.randomUniform(sh.w, -0.1, 0.1), dy: tf.randomUniform(sh.dy, -1, 1) };
@@ -82,7 +91,7 @@ export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
       registerFastKernels();
       const fast = await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (fast)`);
       restoreBuiltinKernels();
-      const base = await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (tfjs)`);
+      const base = o.noBaseline ? [NaN] : await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (tfjs)`);
       registerFastKernels();
       const ms = median(fast);
       const baselineMs = median(base);
@@ -90,12 +99,12 @@ export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
       const c: BenchCase = {
         layer: sh.layer, op,
         shape: { x: sh.x, filter: sh.w, dy: sh.dy }, paperShape: { x: sh.paperX },
-        ms: round(ms), baselineMs: round(baselineMs), speedup: round(baselineMs / ms),
+        ms: round(ms), baselineMs: round(baselineMs), minMs: round(Math.min(...fast)), baselineMinMs: round(Math.min(...base)), speedup: round(baselineMs / ms),
         gflops: round(flop / ms / 1e6), baselineGflops: round(flop / baselineMs / 1e6),
         runs: fast.length, baselineRuns: base.length,
       };
       cases.push(c);
-      o.log?.(`${c.layer.padEnd(28)} ${op.padEnd(15)} ${c.ms.toFixed(1).padStart(9)} ms  tfjs ${c.baselineMs.toFixed(1).padStart(9)} ms  ×${c.speedup.toFixed(1)}`);
+      o.log?.(`${c.layer.slice(0, 28).padEnd(28)} ${op.padEnd(15)} ${c.ms.toFixed(1).padStart(9)} ms (min ${c.minMs.toFixed(1)})  tfjs ${c.baselineMs.toFixed(1).padStart(9)} ms (min ${c.baselineMinMs.toFixed(1)})  ×${c.speedup.toFixed(1)}`);
     }
     tf.dispose([t.x, t.w, t.dy]);
   }

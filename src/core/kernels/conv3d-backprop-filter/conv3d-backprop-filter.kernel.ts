@@ -6,7 +6,9 @@ import { Conv3DBackpropFilterV2, type KernelConfig, type KernelFunc, type Tensor
 import { conv3dGeometry, type Conv3DPad } from '../conv3d-common/geometry';
 import type { Triple, WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { kernelLimits } from '../conv3d-common/limits';
+import { resolveStaging } from '../conv3d-common/options';
 import { Conv3DBackpropFilterProgram, PartialSumProgram } from './conv3d-backprop-filter.program';
+import { Conv3DBackpropFilterRowsProgram } from './conv3d-backprop-filter.rows.program';
 
 export interface Conv3DBackpropFilterAttrs {
   strides: Triple;
@@ -19,7 +21,10 @@ export function fastConv3DBackpropFilter(args: WebGPUKernelArgs<'x' | 'dy', Conv
   const { x, dy } = inputs;
   const g = conv3dGeometry(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad);
   const limits = kernelLimits(backend);
-  const program = new Conv3DBackpropFilterProgram(g, limits);
+  const program =
+    resolveStaging(limits.software ?? false) === 'global'
+      ? new Conv3DBackpropFilterRowsProgram(g, limits)
+      : new Conv3DBackpropFilterProgram(g, limits);
   const partial = backend.runWebGPUProgram(program, [x, dy], 'float32', program.uniformData);
   const sum = new PartialSumProgram(program.partials, attrs.filterShape, limits);
   const dw = backend.runWebGPUProgram(sum, [partial], 'float32', sum.uniformData);

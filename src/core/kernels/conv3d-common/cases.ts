@@ -21,6 +21,7 @@ export const GRADIENT_CASES: ConvCase[] = [
   { name: 'stride 2, same padding', x: [1, 7, 8, 9, 5], w: [3, 3, 3, 5, 4], strides: [2, 2, 2], pad: 'same' },
   { name: 'strides 1,2,3 kernel 2×3×1', x: [2, 5, 7, 8, 2], w: [2, 3, 1, 2, 3], strides: [1, 2, 3] },
   { name: 'same padding, batch 9', x: [9, 4, 4, 4, 4], w: [3, 3, 3, 4, 8], pad: 'same' },
+  { name: 'long rows 8→8 (12 voxels per thread on CPU adapters)', x: [1, 3, 4, 14, 8], w: [3, 3, 3, 8, 8] },
 ];
 
 /** Forward-only extras: dilation (tfjs has no gradient for it) and many output channels. */

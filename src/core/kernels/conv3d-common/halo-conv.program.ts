@@ -4,7 +4,7 @@
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { ceilDiv, prod3, type Conv3DGeometry, type Vec3 } from './geometry';
-import { haloConvSource, vec4Channels, type HaloConvSourceSpec } from './halo-conv.source';
+import { haloConvSource, vec4Channels, vec4Reduce, type HaloConvSourceSpec } from './halo-conv.source';
 import { dispatch2d, haloConvTiling, type HaloConvTiling, type HaloMode, type KernelLimits } from './tiling';
 
 export interface ProgramUniform {
@@ -46,7 +46,7 @@ export class HaloConvProgram implements WebGPUProgram {
     const src = forward ? 'x' : 'dy';
     this.spec = { mode, src, reduceChannels, outChannels, kernel: g.kernel, strides: g.strides, dilations: g.dilations, tiling: this.tiling };
     this.variableNames = [src, 'W'];
-    this.variableComponents = [1, vec4Channels(outChannels) ? 4 : 1];
+    this.variableComponents = [vec4Reduce(this.spec) ? 4 : 1, vec4Channels(outChannels) ? 4 : 1];
     this.outputComponent = vec4Channels(outChannels) ? 4 : 1;
     this.outputShape = [g.batch, ...outDims, outChannels];
     this.workgroupSize = [this.tiling.workgroupSize, 1, 1];
@@ -62,7 +62,7 @@ export class HaloConvProgram implements WebGPUProgram {
     const t = this.tiling;
     this.shaderKey = [
       'conv3dHalo', mode, reduceChannels, outChannels, g.kernel.join('.'), g.strides.join('.'), g.dilations.join('.'),
-      t.block.join('.'), t.rm, t.channels.tiles, t.channels.threadsN, t.channels.rnv, t.ck,
+      t.block.join('.'), t.rm, t.channels.tiles, t.channels.threadsN, t.channels.rnv, t.ck, t.staging,
     ].join('_');
   }
 

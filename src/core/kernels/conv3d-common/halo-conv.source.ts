@@ -40,7 +40,7 @@ function constants(p: HaloConvSourceSpec): string {
   const c: Record<string, number> = {
     BD: t.block[0], BH: t.block[1], BW: t.block[2], RM: t.rm, TW: t.block[2] / t.rm,
     RNV: t.channels.rnv, TNV: tnv, CO_TILES: t.channels.tiles, CK: t.ck,
-    CR: p.reduceChannels, CO: p.outChannels,
+    CR: p.reduceChannels, CR4: Math.floor(p.reduceChannels / 4), CO: p.outChannels,
     HD: t.halo[0], HH: t.halo[1], HW: t.halo[2], HALO: prod3(t.halo),
     KD: p.kernel[0], KH: p.kernel[1], KW: p.kernel[2], KT: prod3(p.kernel),
     SD: p.strides[0], SH: p.strides[1], SW: p.strides[2],
@@ -101,6 +101,55 @@ function computeDirect(p: HaloConvSourceSpec): string {
     }`;
 }
 
+/** x read straight from global memory, vec4 over 4 reduction channels when CR allows (no staging, no barriers). */
+function computeGlobal(p: HaloConvSourceSpec): string {
+  const [s, d] = p.mode === 'forward' ? [p.strides[2], p.dilations[2]] : [1, 1];
+  const sd = p.mode === 'forward' ? ['SD', 'SH', 'SW', 'DD', 'DH'] : ['1', '1', '1', '1', '1'];
+  const offsets = new Set<number>();
+  for (const m of range(p.tiling.rm)) for (const kw of range(p.kernel[2])) offsets.add(m * s + kw * d);
+  const v4 = vec4Reduce(p);
+  const cstep = v4 ? 4 : 1;
+  const loads = [...offsets]
+    .sort((a, b) => a - b)
+    .map((o) =>
+      v4
+        ? `let x_${o} = select(vec4<f32>(0.0), ${p.src}[(xrow + iw0 + ${o}) * CR4 + ci / 4], iw0 + ${o} >= 0 && iw0 + ${o} < srcDims.z);`
+        : `let x_${o} = select(0.0, ${p.src}[(xrow + iw0 + ${o}) * CR + ci], iw0 + ${o} >= 0 && iw0 + ${o} < srcDims.z);`,
+    )
+    .join('\n          ');
+  const { rm } = p.tiling;
+  const rnv = p.tiling.channels.rnv;
+  const fma: string[] = [];
+  const comps = v4 ? ['x', 'y', 'z', 'w'] : [''];
+  for (const kw of range(p.kernel[2]))
+    comps.forEach((c, ci) => {
+      for (const n of range(rnv)) fma.push(`let w_${kw}_${ci}_${n} = ${weightLoad(p, `wr + ${kw} * CR * CO + ${ci} * CO + ${n * 4}`)};`);
+      for (const m of range(rm))
+        for (const n of range(rnv)) fma.push(`acc_${m}_${n} += x_${m * s + kw * d}${c ? `.${c}` : ''} * w_${kw}_${ci}_${n};`);
+    });
+  return `
+    let iw0 = h0.z + lw0 * ${sd[2]};
+    for (var ci = 0; ci < CR; ci += ${cstep}) {
+      for (var kd = 0; kd < uniforms.loops.y; kd++) {
+        let id = h0.x + ld * ${sd[0]} + kd * ${sd[3]};
+        if (id < 0 || id >= srcDims.x) { continue; }
+        for (var kh = 0; kh < uniforms.loops.z; kh++) {
+          let ih = h0.y + lh * ${sd[1]} + kh * ${sd[4]};
+          if (ih < 0 || ih >= srcDims.y) { continue; }
+          let xrow = ((b * srcDims.x + id) * srcDims.y + ih) * srcDims.z;
+          let wr = ((kd * KH + kh) * KW * CR + ci) * CO + coBase;
+          ${loads}
+          ${fma.join('\n          ')}
+        }
+      }
+    }`;
+}
+
+/** Whether the source can be read as vec4s over reduction channels (global staging only). */
+export function vec4Reduce(p: Pick<HaloConvSourceSpec, 'reduceChannels' | 'tiling'>): boolean {
+  return p.tiling.staging === 'global' && p.reduceChannels % 4 === 0;
+}
+
 function computeStrided(p: HaloConvSourceSpec): string {
   const js = new Set<number>();
   for (const m of range(p.tiling.rm)) for (const kw of range(p.kernel[2])) js.add(m - kw);
@@ -144,6 +193,27 @@ function loadW4Fn(p: HaloConvSourceSpec): string {
 }`;
 }
 
+function stagedLoop(p: HaloConvSourceSpec): string {
+  const src = p.src;
+  return `
+  for (var c0 = 0; c0 < uniforms.loops.w; c0 += CK) {
+    for (var e = li; e < CK * HALO; e += WG) {
+      let ci = e % CK;
+      let p = e / CK;
+      let g = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
+      var v = 0.0;
+      if (batchOk && c0 + ci < CR && all(g >= vec3<i32>(0)) && all(g < srcDims)) {
+        v = ${src}[(((b * srcDims.x + g.x) * srcDims.y + g.y) * srcDims.z + g.z) * CR + c0 + ci];
+      }
+      xs[ci * HALO + p] = v;
+    }
+    workgroupBarrier();
+    ${p.mode === 'input-strided' ? computeStrided(p) : computeDirect(p)}
+    workgroupBarrier();
+  }
+`;
+}
+
 function writeVec4Fn(p: HaloConvSourceSpec): string {
   if (vec4Channels(p.outChannels)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }';
   return `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
@@ -159,7 +229,7 @@ export function haloConvSource(p: HaloConvSourceSpec): string {
   const accs = range(p.tiling.rm).flatMap((m) => range(p.tiling.channels.rnv).map((n) => `var acc_${m}_${n} = vec4<f32>(0.0);`));
   return `
 ${constants(p)}
-var<workgroup> xs : array<f32, ${p.tiling.ck * prod3(p.tiling.halo)}>;
+${p.tiling.staging === 'global' ? '' : `var<workgroup> xs : array<f32, ${p.tiling.ck * prod3(p.tiling.halo)}>;`}
 
 fn floorDiv(a : i32, b : i32) -> i32 {
   let q = a / b;
@@ -190,21 +260,7 @@ fn main(index : i32) {
   let ld = vt / (TW * BH);
   let coBase = coTile * TNV * 4 + tn * RNV * 4;
   ${accs.join('\n  ')}
-  for (var c0 = 0; c0 < uniforms.loops.w; c0 += CK) {
-    for (var e = li; e < CK * HALO; e += WG) {
-      let ci = e % CK;
-      let p = e / CK;
-      let g = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
-      var v = 0.0;
-      if (batchOk && c0 + ci < CR && all(g >= vec3<i32>(0)) && all(g < srcDims)) {
-        v = ${src}[(((b * srcDims.x + g.x) * srcDims.y + g.y) * srcDims.z + g.z) * CR + c0 + ci];
-      }
-      xs[ci * HALO + p] = v;
-    }
-    workgroupBarrier();
-    ${p.mode === 'input-strided' ? computeStrided(p) : computeDirect(p)}
-    workgroupBarrier();
-  }
+${p.tiling.staging === 'global' ? computeGlobal(p) : stagedLoop(p)}
   let oDims = vec3<i32>(uniforms.outShape.y, uniforms.outShape.z, uniforms.outShape.w);
   let od = o0.x + ld;
   let oh = o0.y + lh;

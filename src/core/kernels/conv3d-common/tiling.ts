@@ -3,6 +3,7 @@
  * All sizes are compile-time constants of the generated WGSL and part of its shader key.
  */
 import { ceilDiv, prod3, type Vec3 } from './geometry';
+import { resolveStaging, type Staging } from './options';
 
 export interface KernelLimits {
   /** Bytes of workgroup memory one workgroup may use. */
@@ -10,6 +11,8 @@ export interface KernelLimits {
   maxComputeInvocationsPerWorkgroup: number;
   maxComputeWorkgroupSizeX: number;
   maxComputeWorkgroupsPerDimension: number;
+  /** A CPU adapter (SwiftShader, llvmpipe, WARP): changes what is fast (see options.ts). */
+  software?: boolean;
 }
 
 /** WebGPU's guaranteed minimums; used when a backend does not tell. */
@@ -67,6 +70,7 @@ export interface HaloConvTiling {
   ck: number;
   halo: Vec3;
   workgroupSize: number;
+  staging: Staging;
 }
 
 export interface HaloConvShape {
@@ -108,22 +112,43 @@ export function chooseBlock(outDims: Vec3, rm: number, maxVoxelThreads: number, 
   return best;
 }
 
+/**
+ * Output voxels along W per thread. GPUs: 4 (register pressure). CPU adapters: 4 to 12, since there
+ * every filter load is a per-lane gather and more voxels per thread reuse it more; the choice
+ * weighs the row's padding against that reuse (cost ∝ padded row × (1 + 4/rm)).
+ */
+export function chooseRm(ow: number, software: boolean): number {
+  if (ow < 4) return ow >= 2 ? 2 : 1;
+  if (!software) return 4;
+  let best = 4;
+  let bestCost = Infinity;
+  for (const rm of [12, 8, 6, 4]) {
+    const cost = Math.ceil(ow / rm) * rm * (1 + 4 / rm);
+    if (cost < bestCost - 1e-9) {
+      best = rm;
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
 /** Tiles for the forward / backprop-input kernel (one output block × a channel tile per workgroup). */
 export function haloConvTiling(p: HaloConvShape, limits: KernelLimits): HaloConvTiling {
   const budget = Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4);
-  const rm = p.outDims[2] >= 4 ? 4 : p.outDims[2] >= 2 ? 2 : 1;
+  const rm = chooseRm(p.outDims[2], limits.software ?? false);
+  const staging = p.mode === 'input-strided' ? 'workgroup' : resolveStaging(limits.software ?? false);
   let maxVec4 = 16;
   for (;;) {
-    const channels = splitChannels(p.outChannels, 4, maxVec4);
+    const channels = splitChannels(p.outChannels, limits.software ? 5 : 4, maxVec4);
     const maxThreads = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
     const haloOf = (b: Vec3) => [0, 1, 2].map((i) => haloExtent(p.mode, b[i], p.kernel[i], p.strides[i], p.dilations[i])) as Vec3;
     let block = chooseBlock(p.outDims, rm, Math.max(1, Math.floor(Math.min(64, maxThreads / channels.threadsN))), haloOf);
     for (;;) {
       const halo = haloOf(block);
-      const ck = chunkChannels(p.reduceChannels, prod3(halo), 0, budget);
+      const ck = staging === 'global' ? p.reduceChannels : chunkChannels(p.reduceChannels, prod3(halo), 0, budget);
       if (ck > 0) {
         const workgroupSize = block[0] * block[1] * (block[2] / rm) * channels.threadsN;
-        return { block, rm, channels, ck, halo, workgroupSize };
+        return { block, rm, channels, ck, halo, workgroupSize, staging };
       }
       if (block[0] > 1) block = [Math.ceil(block[0] / 2), block[1], block[2]];
       else if (block[1] > 1) block = [1, Math.ceil(block[1] / 2), block[2]];

@@ -1,0 +1,136 @@
+/**
+ * WGSL for the conv3d filter gradient on CPU adapters ("rows" variant, no workgroup memory):
+ * dW [KD, KH, KW, Cin, Cout] = Σ_{b, o} x[b, o·s − pad + t·d, ci] · dy[b, o, co].
+ *
+ * Each thread owns one (kd, kh), a group of RC input channels (4, read as one vec4, when Cin allows),
+ * all KW taps along W and RNV vec4s of output channels, and walks whole output rows (b, od, oh) of one
+ * run of rows; per output voxel it loads KW x values and RNV dy vec4s for RC·KW·RNV vec4 multiply-adds.
+ * Every run writes its own partial dW, summed afterwards by PartialSumProgram.
+ */
+import { prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
+import type { ChannelSplit } from '../conv3d-common/tiling';
+
+export interface RowsTiling {
+  /** Input channels per thread (4 when Cin % 4 == 0, read as a vec4). */
+  rc: number;
+  /** Channel groups (ceil(Cin / rc)) per workgroup, and workgroups (chunks) needed to cover them. */
+  groupsPerWorkgroup: number;
+  chunks: number;
+  channels: ChannelSplit;
+  workgroupSize: number;
+  splits: number;
+  rowsPerSplit: number;
+  totalRows: number;
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+function constants(g: Conv3DGeometry, t: RowsTiling): string {
+  const c: Record<string, number> = {
+    KD: g.kernel[0], KH: g.kernel[1], KW: g.kernel[2],
+    SD: g.strides[0], SH: g.strides[1], SW: g.strides[2],
+    DD: g.dilations[0], DH: g.dilations[1], DW: g.dilations[2],
+    CI: g.inChannels, CO: g.outChannels, RC: t.rc, CG: Math.ceil(g.inChannels / t.rc), GPW: t.groupsPerWorkgroup,
+    RNV: t.channels.rnv, TNV: t.channels.threadsN * t.channels.rnv, THREADS_N: t.channels.threadsN,
+    CO_TILES: t.channels.tiles, NCHUNK: t.chunks, DW_SIZE: prod3(g.kernel) * g.inChannels * g.outChannels,
+  };
+  return Object.entries(c).map(([k, v]) => `const ${k} : i32 = ${v};`).join('\n');
+}
+
+export const rowsVec4In = (g: Conv3DGeometry): boolean => g.inChannels % 4 === 0;
+export const rowsVec4Out = (g: Conv3DGeometry): boolean => g.outChannels % 4 === 0;
+
+function helpers(g: Conv3DGeometry): string {
+  const dy = rowsVec4Out(g)
+    ? 'fn loadDy4(i : i32) -> vec4<f32> { return dy[i / 4]; }'
+    : `fn loadDy4(i : i32) -> vec4<f32> {
+  let last = i32(arrayLength(&dy)) - 1;
+  return vec4<f32>(dy[min(i, last)], dy[min(i + 1, last)], dy[min(i + 2, last)], dy[min(i + 3, last)]);
+}`;
+  const write = rowsVec4Out(g)
+    ? 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }'
+    : `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
+  if (co + 0 < CO) { result[idx + 0] = v.x; }
+  if (co + 1 < CO) { result[idx + 1] = v.y; }
+  if (co + 2 < CO) { result[idx + 2] = v.z; }
+  if (co + 3 < CO) { result[idx + 3] = v.w; }
+}`;
+  return `${dy}\n\n${write}`;
+}
+
+function voxelBody(g: Conv3DGeometry, t: RowsTiling): string {
+  const v4 = rowsVec4In(g);
+  const lines: string[] = [];
+  for (const n of range(t.channels.rnv)) lines.push(`let d_${n} = loadDy4((dyRow + ow) * CO + coBase + ${n * 4});`);
+  for (const kw of range(g.kernel[2])) {
+    lines.push(`let iw_${kw} = ow * SW - uniforms.pads.z + ${kw} * DW;`);
+    lines.push(
+      v4
+        ? `let x_${kw} = select(vec4<f32>(0.0), x[(xRow + iw_${kw}) * (CI / 4) + cg], iw_${kw} >= 0 && iw_${kw} < xDims.z);`
+        : `let x_${kw} = select(0.0, x[(xRow + iw_${kw}) * CI + cg], iw_${kw} >= 0 && iw_${kw} < xDims.z);`,
+    );
+    const comps = v4 ? ['.x', '.y', '.z', '.w'] : [''];
+    comps.forEach((c, rc) => {
+      for (const n of range(t.channels.rnv)) lines.push(`acc_${rc}_${kw}_${n} += x_${kw}${c} * d_${n};`);
+    });
+  }
+  return lines.join('\n        ');
+}
+
+function writeBack(g: Conv3DGeometry, t: RowsTiling): string {
+  const lines: string[] = [];
+  for (const rc of range(t.rc))
+    for (const kw of range(g.kernel[2])) {
+      lines.push(`if (cg * RC + ${rc} < CI) {`);
+      lines.push(`  let wb = part + ((tap0 + ${kw}) * CI + cg * RC + ${rc}) * CO + coBase;`);
+      for (const n of range(t.channels.rnv)) lines.push(`  writeVec4(wb + ${n * 4}, coBase + ${n * 4}, acc_${rc}_${kw}_${n});`);
+      lines.push('}');
+    }
+  return lines.join('\n  ');
+}
+
+export function filterGradRowsSource(g: Conv3DGeometry, t: RowsTiling): string {
+  const accs = range(t.rc).flatMap((rc) =>
+    range(g.kernel[2]).flatMap((kw) => range(t.channels.rnv).map((n) => `var acc_${rc}_${kw}_${n} = vec4<f32>(0.0);`)),
+  );
+  return `
+${constants(g, t)}
+
+${helpers(g)}
+
+fn main(index : i32) {
+  let li = i32(localIndex);
+  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+  let ct = wgFlat % CO_TILES;
+  let chunk = (wgFlat / CO_TILES) % NCHUNK;
+  let sp = wgFlat / (CO_TILES * NCHUNK);
+  var r = li;
+  let kh = r % KH; r = r / KH;
+  let kd = r % KD; r = r / KD;
+  let cg = chunk * GPW + r % GPW;
+  let tn = r / GPW;
+  if (cg >= CG || tn >= THREADS_N) { return; }
+  let coBase = ct * TNV * 4 + tn * RNV * 4;
+  let xDims = vec3<i32>(uniforms.xShape.y, uniforms.xShape.z, uniforms.xShape.w);
+  let oDims = vec3<i32>(uniforms.dyShape.y, uniforms.dyShape.z, uniforms.dyShape.w);
+  ${accs.join('\n  ')}
+  let rowEnd = min((sp + 1) * uniforms.rowsPerSplit, uniforms.totalRows);
+  for (var row = sp * uniforms.rowsPerSplit; row < rowEnd; row++) {
+    let oh = row % oDims.y;
+    let od = (row / oDims.y) % oDims.x;
+    let b = row / (oDims.y * oDims.x);
+    let id = od * SD - uniforms.pads.x + kd * DD;
+    let ih = oh * SH - uniforms.pads.y + kh * DH;
+    if (id < 0 || id >= xDims.x || ih < 0 || ih >= xDims.y) { continue; }
+    let xRow = ((b * xDims.x + id) * xDims.y + ih) * xDims.z;
+    let dyRow = row * oDims.z;
+    for (var ow = 0; ow < oDims.z; ow++) {
+        ${voxelBody(g, t)}
+    }
+  }
+  let tap0 = (kd * KH + kh) * KW;
+  let part = sp * DW_SIZE;
+  ${writeBack(g, t)}
+}
+`;
+}
