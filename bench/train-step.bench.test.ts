@@ -5,6 +5,8 @@
  *
  *   BENCH=1 npm run test:unit -- bench/train-step
  *   BENCH=1 BENCH_PRESETS=tiny,small BENCH_BATCH=2 npm run test:unit -- bench/train-step
+ *   BENCH_BACKENDS=cpu (or webgpu, webgpu-fast) limits the backends; BENCH_RUNS sets the timed steps (default 5);
+ *   BENCH_OUT names the JSON file (default bench/results/train-step.json).
  *
  * Writes bench/results/train-step.json.
  */
@@ -22,6 +24,7 @@ import * as kernels from '../src/core/kernels';
 
 const PRESETS = (process.env.BENCH_PRESETS ?? 'tiny').split(',') as PresetName[];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BACKENDS = (process.env.BENCH_BACKENDS ?? 'webgpu,webgpu-fast,cpu').split(',');
 
 function batchFor(preset: PresetName, n: number) {
   const net = createDualPathNet({ preset, numClasses: 2, seed: 1 });
@@ -74,15 +77,22 @@ describe.runIf(process.env.BENCH === '1')('training step benchmark', () => {
     const rows = [];
     for (const preset of PRESETS) {
       const n = Number(process.env.BENCH_BATCH ?? createDualPathNet({ preset, numClasses: 2, seed: 0 }).config.defaults.batchSize);
-      await tf.setBackend('webgpu');
-      kernels.restoreBuiltinKernels();
-      rows.push({ kernelsUsed: 'tfjs built-in', ...(await timeSteps(preset, n)) });
-      kernels.registerFastKernels();
-      rows.push({ kernelsUsed: 'workbench fast conv3d', ...(await timeSteps(preset, n)) });
-      kernels.restoreBuiltinKernels();
+      if (BACKENDS.includes('webgpu')) {
+        await tf.setBackend('webgpu');
+        kernels.restoreBuiltinKernels();
+        rows.push({ kernelsUsed: 'tfjs built-in', ...(await timeSteps(preset, n)) });
+      }
+      if (BACKENDS.includes('webgpu-fast')) {
+        await tf.setBackend('webgpu');
+        kernels.registerFastKernels();
+        rows.push({ kernelsUsed: 'workbench fast conv3d', ...(await timeSteps(preset, n)) });
+        kernels.restoreBuiltinKernels();
+      }
       gpu.monitor!.check('train-step benchmark');
-      await tf.setBackend('cpu');
-      rows.push({ kernelsUsed: 'tfjs cpu', ...(await timeSteps(preset, n)) });
+      if (BACKENDS.includes('cpu')) {
+        await tf.setBackend('cpu');
+        rows.push({ kernelsUsed: 'tfjs cpu', ...(await timeSteps(preset, n)) });
+      }
     }
     const result = {
       what: 'one trainStep (forward in training mode, cross-entropy, backward, Nesterov SGD with L2) at the preset default output size',
@@ -94,7 +104,7 @@ describe.runIf(process.env.BENCH === '1')('training step benchmark', () => {
     };
     console.log(JSON.stringify(result, null, 2));
     mkdirSync('bench/results', { recursive: true });
-    writeFileSync('bench/results/train-step.json', JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(process.env.BENCH_OUT ?? 'bench/results/train-step.json', JSON.stringify(result, null, 2) + '\n');
     expect(rows.every((r) => r.medianStepMs > 0)).toBe(true);
-  });
+  }, 60 * 60_000);
 });
