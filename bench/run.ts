@@ -12,7 +12,7 @@
  *   --runs N         timed calls per kernel (default 5); --budget-ms T stops a kernel after T ms (default 8000)
  *   --filter S       only layers whose name contains S
  *   --native         use the machine's GPU (Chromium: Vulkan; Node: the default Dawn adapter)
- *   --staging S      kernel switch auto|workgroup|global (see src/core/kernels/conv3d-common/options.ts)
+ *   --tune-for T     kernel tuning auto|gpu|cpu (see src/core/kernels/conv3d-common/options.ts)
  *   --no-baseline    time only the fast kernels (tuning)
  *   --out FILE       where to write the JSON
  */
@@ -47,7 +47,7 @@ function parseArgs(argv: string[]): Cli {
     else if (a === '--budget-ms') cli.opts.budgetMs = num();
     else if (a === '--filter') cli.opts.filter = rest[++i];
     else if (a === '--out') cli.out = rest[++i];
-    else if (a === '--staging') cli.opts.staging = rest[++i] as RunOptions['staging'];
+    else if (a === '--tune-for') cli.opts.tuneFor = rest[++i] as RunOptions['tuneFor'];
     else if (a === '--no-baseline') cli.opts.noBaseline = true;
     else throw new Error(`unknown option ${a}`);
   }
@@ -125,7 +125,7 @@ async function main(): Promise<void> {
       '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs'), '@tensorflow/tfjs-backend-webgpu': packageVersion('@tensorflow/tfjs-backend-webgpu'),
     },
     settings: {
-      batch: cli.opts.batch, maxOutput: cli.opts.maxOutput ?? null, runs: cli.opts.runs, budgetMs: cli.opts.budgetMs,
+      batch: cli.opts.batch, maxOutput: cli.opts.maxOutput ?? null, runs: cli.opts.runs, budgetMs: cli.opts.budgetMs, tuneFor: cli.opts.tuneFor ?? 'auto',
       note: cli.opts.maxOutput === undefined && cli.opts.batch === 12
         ? 'paper preset shapes at training batch 12'
         : `shrunk for a software adapter: batch ${cli.opts.batch} (paper: 12)` +

@@ -7,7 +7,7 @@ export interface Conv3dBenchResult {
   date: string;
   machine: { runtime: string; cpu?: string; cores?: number; memoryGiB?: number; platform?: string; userAgent?: string };
   versions: Record<string, string>;
-  settings: { batch: number; maxOutput: number | null; runs: number; budgetMs: number; staging?: string; note: string };
+  settings: { batch: number; maxOutput: number | null; runs: number; budgetMs: number; tuneFor?: string; note: string };
   summary: BenchSummary;
   cases: BenchCase[];
 }

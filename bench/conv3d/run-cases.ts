@@ -39,7 +39,7 @@ export interface RunOptions extends BenchSettings {
   /** Only shapes whose layer name contains this. */
   filter?: string;
   /** Kernel tuning switch (default 'auto'). */
-  staging?: Conv3DKernelOptions['staging'];
+  tuneFor?: Conv3DKernelOptions['tuneFor'];
   /** Skip tfjs's kernels (baselineMs is then NaN), for quick tuning runs. */
   noBaseline?: boolean;
   log?: (line: string) => void;
@@ -82,7 +82,7 @@ async function timeKernel(call: () => tf.Tensor, o: RunOptions, what: string): P
 
 export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
-  configureConv3DKernels({ staging: o.staging ?? 'auto' });
+  configureConv3DKernels({ tuneFor: o.tuneFor ?? 'auto' });
   const shapes = benchShapes(o).filter((s) => !o.filter || s.layer.includes(o.filter));
   for (const sh of shapes) {
     const t = { x: tf.randomUniform(sh.x, -1, 1), w: tf.randomUniform(sh.w, -0.1, 0.1), dy: tf.randomUniform(sh.dy, -1, 1) };

@@ -6,7 +6,7 @@ import { Conv3DBackpropFilterV2, type KernelConfig, type KernelFunc, type Tensor
 import { conv3dGeometry, type Conv3DPad } from '../conv3d-common/geometry';
 import type { Triple, WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { kernelLimits } from '../conv3d-common/limits';
-import { resolveStaging } from '../conv3d-common/options';
+import { resolveTuning } from '../conv3d-common/options';
 import { Conv3DBackpropFilterProgram, PartialSumProgram } from './conv3d-backprop-filter.program';
 import { Conv3DBackpropFilterRowsProgram } from './conv3d-backprop-filter.rows.program';
 
@@ -22,7 +22,7 @@ export function fastConv3DBackpropFilter(args: WebGPUKernelArgs<'x' | 'dy', Conv
   const g = conv3dGeometry(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad);
   const limits = kernelLimits(backend);
   const program =
-    resolveStaging(limits.software ?? false) === 'global'
+    resolveTuning(limits.software) === 'cpu'
       ? new Conv3DBackpropFilterRowsProgram(g, limits)
       : new Conv3DBackpropFilterProgram(g, limits);
   const partial = backend.runWebGPUProgram(program, [x, dy], 'float32', program.uniformData);

@@ -3,11 +3,12 @@
  * the plain-TS reference. Tolerance: |gpu − ref| ≤ 3e-5 · Σ|terms| + 1e-6 per element (see parity.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
 import type { ActiveBackend } from '../../backend/select';
 import { Rng } from '../../random';
-import { caseSeed, GRADIENT_CASES, size } from '../conv3d-common/cases';
+import { caseSeed, GRADIENT_CASES, size, GPU_TUNING_CASES, type ConvCase } from '../conv3d-common/cases';
+import { configureConv3DKernels } from '../conv3d-common/options';
 import { conv3dGeometry } from '../conv3d-common/geometry';
 import { compareToReference, randomArray } from '../conv3d-common/parity';
 import { fastKernelsRegistered, registerFastKernels } from '../registry';
@@ -24,7 +25,7 @@ describe('fast conv3d input gradient on real WebGPU', () => {
     expect(fastKernelsRegistered()).toBe(true);
   });
 
-  it.each(GRADIENT_CASES)('$name', async (c) => {
+  const checkCase = async (c: ConvCase): Promise<void> => {
     const strides = c.strides ?? [1, 1, 1];
     const pad = c.pad ?? 'valid';
     const g = conv3dGeometry(c.x, c.w, strides, 1, pad);
@@ -43,5 +44,13 @@ describe('fast conv3d input gradient on real WebGPU', () => {
     expect(report.nonzero).toBeGreaterThan(0);
     expect(report.first).toBeUndefined();
     expect(report.failures).toBe(0);
+  };
+
+  it.each(GRADIENT_CASES)('$name', checkCase);
+
+  describe('tuned for GPUs (workgroup-memory halos; what real GPUs run)', () => {
+    beforeAll(() => configureConv3DKernels({ tuneFor: 'gpu' }));
+    afterAll(() => configureConv3DKernels({ tuneFor: 'auto' }));
+    it.each(GRADIENT_CASES.filter((c) => GPU_TUNING_CASES.includes(c.name)))('$name', checkCase);
   });
 });

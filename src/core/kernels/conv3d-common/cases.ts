@@ -32,3 +32,15 @@ export const FORWARD_ONLY_CASES: ConvCase[] = [
 
 export const size = (s: readonly number[]): number => s.reduce((a, v) => a * v, 1);
 export const caseSeed = (c: ConvCase): number => [...c.x, ...c.w].reduce((a, v) => (a * 31 + v) % 2147483647, 7);
+
+/**
+ * Cases re-run with the kernels tuned for GPUs (workgroup-memory halos) on SwiftShader, which is
+ * otherwise given the CPU tuning: scalar and vec4 channels, channel chunks, padding, strides, dilation.
+ */
+export const GPU_TUNING_CASES: string[] = [
+  'odd channels 3→5, non-cubic',
+  '40→40 (channel chunks)',
+  'stride 2, same padding',
+  'same padding, batch 9',
+  'dilation 2, valid',
+];

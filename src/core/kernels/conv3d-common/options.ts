@@ -1,21 +1,22 @@
 /**
- * Tuning switches of the conv3d kernels.
+ * Tuning switch of the conv3d kernels: which kind of adapter the tiles are chosen for.
  *
- * `staging` picks where the forward / input-gradient kernel reads source voxels from:
- *  - 'workgroup': the block's halo staged in workgroup memory (the GPU design: one global read per
- *    source value per block);
- *  - 'global':    straight from the storage buffer, vec4 over 4 channels when the channel count allows
- *    (no barriers; faster on CPU adapters such as SwiftShader, whose workgroup-memory loads are slow);
- *  - 'auto':      'global' on software adapters, 'workgroup' on GPUs (default).
- * The strided input gradient always stages.
+ *  - 'gpu': the source block's halo is staged in workgroup memory (one global read per source value
+ *    per block), 4 voxels × ≤ 16 channels per thread, and the filter gradient stages halos too;
+ *  - 'cpu': for CPU adapters such as SwiftShader, whose workgroup-memory loads and barriers are slow
+ *    and where every load is a per-lane gather: sources read straight from the storage buffer (vec4
+ *    over 4 channels when the count allows), up to 12 voxels × 20 channels per thread, and a filter
+ *    gradient that walks output rows without workgroup memory;
+ *  - 'auto' (default): 'cpu' on software adapters, 'gpu' otherwise.
+ * The strided input gradient always stages in workgroup memory.
  */
-export type Staging = 'workgroup' | 'global';
+export type TuneFor = 'gpu' | 'cpu';
 
 export interface Conv3DKernelOptions {
-  staging: 'auto' | Staging;
+  tuneFor: 'auto' | TuneFor;
 }
 
-const options: Conv3DKernelOptions = { staging: 'auto' };
+const options: Conv3DKernelOptions = { tuneFor: 'auto' };
 
 export function configureConv3DKernels(o: Partial<Conv3DKernelOptions>): void {
   Object.assign(options, o);
@@ -25,7 +26,7 @@ export function conv3dKernelOptions(): Readonly<Conv3DKernelOptions> {
   return options;
 }
 
-export function resolveStaging(software: boolean): Staging {
-  if (options.staging !== 'auto') return options.staging;
-  return software ? 'global' : 'workgroup';
+export function resolveTuning(software: boolean | undefined): TuneFor {
+  if (options.tuneFor !== 'auto') return options.tuneFor;
+  return software ? 'cpu' : 'gpu';
 }

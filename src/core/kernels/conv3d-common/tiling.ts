@@ -3,7 +3,10 @@
  * All sizes are compile-time constants of the generated WGSL and part of its shader key.
  */
 import { ceilDiv, prod3, type Vec3 } from './geometry';
-import { resolveStaging, type Staging } from './options';
+import { resolveTuning } from './options';
+
+/** Where source voxels are read from: a workgroup-memory halo, or the storage buffer directly. */
+export type Staging = 'workgroup' | 'global';
 
 export interface KernelLimits {
   /** Bytes of workgroup memory one workgroup may use. */
@@ -117,9 +120,9 @@ export function chooseBlock(outDims: Vec3, rm: number, maxVoxelThreads: number, 
  * every filter load is a per-lane gather and more voxels per thread reuse it more; the choice
  * weighs the row's padding against that reuse (cost ∝ padded row × (1 + 4/rm)).
  */
-export function chooseRm(ow: number, software: boolean): number {
+export function chooseRm(ow: number, cpu: boolean): number {
   if (ow < 4) return ow >= 2 ? 2 : 1;
-  if (!software) return 4;
+  if (!cpu) return 4;
   let best = 4;
   let bestCost = Infinity;
   for (const rm of [12, 8, 6, 4]) {
@@ -135,11 +138,12 @@ export function chooseRm(ow: number, software: boolean): number {
 /** Tiles for the forward / backprop-input kernel (one output block × a channel tile per workgroup). */
 export function haloConvTiling(p: HaloConvShape, limits: KernelLimits): HaloConvTiling {
   const budget = Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4);
-  const rm = chooseRm(p.outDims[2], limits.software ?? false);
-  const staging = p.mode === 'input-strided' ? 'workgroup' : resolveStaging(limits.software ?? false);
+  const cpu = resolveTuning(limits.software) === 'cpu';
+  const rm = chooseRm(p.outDims[2], cpu);
+  const staging: Staging = p.mode === 'input-strided' || !cpu ? 'workgroup' : 'global';
   let maxVec4 = 16;
   for (;;) {
-    const channels = splitChannels(p.outChannels, limits.software ? 5 : 4, maxVec4);
+    const channels = splitChannels(p.outChannels, cpu ? 5 : 4, maxVec4);
     const maxThreads = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
     const haloOf = (b: Vec3) => [0, 1, 2].map((i) => haloExtent(p.mode, b[i], p.kernel[i], p.strides[i], p.dilations[i])) as Vec3;
     let block = chooseBlock(p.outDims, rm, Math.max(1, Math.floor(Math.min(64, maxThreads / channels.threadsN))), haloOf);

@@ -3,11 +3,12 @@
  * plain-TS reference. Tolerance: |gpu − ref| ≤ 3e-5 · Σ|terms| + 1e-6 per element (see parity.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
 import type { ActiveBackend } from '../../backend/select';
 import { Rng } from '../../random';
-import { caseSeed, FORWARD_ONLY_CASES, GRADIENT_CASES, size, type ConvCase } from '../conv3d-common/cases';
+import { caseSeed, type ConvCase, FORWARD_ONLY_CASES, GRADIENT_CASES, size, GPU_TUNING_CASES } from '../conv3d-common/cases';
+import { configureConv3DKernels } from '../conv3d-common/options';
 import { conv3dGeometry } from '../conv3d-common/geometry';
 import { compareToReference, randomArray } from '../conv3d-common/parity';
 import { fastKernelsRegistered, registerFastKernels } from '../registry';
@@ -26,7 +27,7 @@ describe('fast conv3d forward on real WebGPU', () => {
     expect(fastKernelsRegistered()).toBe(true);
   });
 
-  it.each(cases)('$name', async (c) => {
+  const checkCase = async (c: ConvCase): Promise<void> => {
     const rng = new Rng(caseSeed(c));
     const xs = randomArray(size(c.x), rng);
     const ws = randomArray(size(c.w), rng);
@@ -45,5 +46,13 @@ describe('fast conv3d forward on real WebGPU', () => {
     expect(report.nonzero).toBeGreaterThan(0);
     expect(report.first).toBeUndefined();
     expect(report.failures).toBe(0);
+  };
+
+  it.each(cases)('$name', checkCase);
+
+  describe('tuned for GPUs (workgroup-memory halos; what real GPUs run)', () => {
+    beforeAll(() => configureConv3DKernels({ tuneFor: 'gpu' }));
+    afterAll(() => configureConv3DKernels({ tuneFor: 'auto' }));
+    it.each(cases.filter((c) => GPU_TUNING_CASES.includes(c.name)))('$name', checkCase);
   });
 });
