@@ -1,12 +1,12 @@
 /**
  * Reductions for the losses that stay fast on WebGPU. tfjs reduces along an axis with one workgroup per
  * output and a shared-memory tree, and reduces a non-innermost axis after a transpose; with few classes
- * (K = 2…5) or long voxel axes that is slow (≈100 ms for a [2048, 2] row sum on SwiftShader). Here sums are
- * matrix products with a vector of ones, each with a hand-written broadcast gradient, and the row maximum is a
- * chain of element-wise maxima over the K columns.
+ * (K = 2…5) or long voxel axes that is slow (≈100 ms for a [2048, 2] row sum on SwiftShader). Here row sums
+ * are matrix products with a column of ones, sums over voxels are the `columnSums` kernel, each with a
+ * hand-written broadcast gradient, and the row maximum is a chain of element-wise maxima over the K columns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { customOp } from '../networks/custom-op';
+import { columnSumsOp, customOp } from '../networks';
 
 /** Row sums `[M, K]` → `[M, 1]`. */
 export function sumLastAxis(x: tf.Tensor2D): tf.Tensor2D {
@@ -18,13 +18,7 @@ export function sumLastAxis(x: tf.Tensor2D): tf.Tensor2D {
 
 /** Sums over the middle axis `[N, V, K]` → `[N, 1, K]` (per sample and class, over voxels). */
 export function sumMiddleAxis(x: tf.Tensor3D): tf.Tensor3D {
-  return customOp([x], ([v]) => {
-    const [n, len] = v.shape as [number, number, number];
-    return {
-      value: tf.matMul(tf.ones([n, 1, len]), v as tf.Tensor3D),
-      gradFunc: (dy: tf.Tensor) => [tf.broadcastTo(dy, v.shape)],
-    };
-  }) as tf.Tensor3D;
+  return columnSumsOp(x);
 }
 
 /** Row maxima `[M, K]` → `[M, 1]`, not differentiated (used only to stabilise exponentials). */

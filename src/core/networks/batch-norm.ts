@@ -5,14 +5,15 @@
  * Training uses the batch's statistics over all axes but the last, with a hand-written gradient
  * (`tf.customGrad`): autodiff of the formula would reduce over broadcast axes with tfjs's generic
  * transpose-and-reduce, which is slow on WebGPU (hundreds of ms on SwiftShader for a 4×12³×4 tensor).
- * Every channel sum here is a matrix product with a row of ones on the `[M, C]` view (M = N·D·H·W), which
- * tfjs runs with split-K parallelism. Per-channel tensors are `[1, C]` on that 2-D view and `[1,1,1,1,C]`
+ * Every channel sum here is `columnSums` on the `[M, C]` view (M = N·D·H·W): a barrier-free WebGPU kernel
+ * (a matrix product with a row of ones on other backends). Per-channel tensors are `[1, C]` on that 2-D view and `[1,1,1,1,C]`
  * as parameters (never 1-D: tfjs 4.22 on WebGPU miscompiles 5-D ⊕ 1-D broadcasts).
  *
  * Forward: μ = Σx/M, σ² = Σ(x − μ)²/M, x̂ = (x − μ)/sqrt(σ² + ε), y = γ x̂ + β.
  * Backward: dβ = Σdy, dγ = Σ dy·x̂, dx = γ/sqrt(σ² + ε) · (dy − dβ/M − x̂ · dγ/M).
  */
 import * as tf from '@tensorflow/tfjs';
+import { columnSums } from './column-sums.kernel';
 import { customOp } from './custom-op';
 
 export interface BatchNormParams {
@@ -30,9 +31,9 @@ export interface BatchNormOptions {
   momentum: number;
 }
 
-/** Σ over rows of `[M, C]` → `[1, C]`, as a matrix product (not differentiated: used inside custom gradients). */
+/** Σ over rows of `[M, C]` → `[1, C]` (not differentiated: used inside hand-written gradients). */
 export function channelSum(x2d: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(tf.ones([1, x2d.shape[0]]), x2d);
+  return tf.tidy(() => tf.reshape(columnSums(tf.reshape(x2d, [1, x2d.shape[0], x2d.shape[1]])), [1, x2d.shape[1]]));
 }
 
 /** Per-channel mean and biased variance over all but the last axis, both shaped `[1, C]`. */
