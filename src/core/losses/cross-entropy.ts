@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkLossInputs, oneHotFlat, type LossOptions } from './common';
-import { logSoftmaxRows, sumLastAxis, sumMiddleAxis } from './reductions';
+import { logSoftmaxRows } from '../networks';
+import { sumLastAxis, sumMiddleAxis } from './reductions';
 
 export function crossEntropyLoss(logits: tf.Tensor, labels: tf.Tensor, opts?: LossOptions): tf.Scalar {
   const k = checkLossInputs(logits, labels, opts, 'crossEntropyLoss');

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
 import { Rng } from '../random';
-import { logSoftmaxRows, rowMax, sumLastAxis, sumMiddleAxis } from './reductions';
+import { sumLastAxis, sumMiddleAxis } from './reductions';
 
 function random(n: number, seed: number, scale = 3): Float32Array {
   const rng = new Rng(seed);
@@ -23,8 +23,6 @@ async function run(f: (x: tf.Tensor) => tf.Tensor, x: Float32Array, shape: numbe
 const cases = [
   { name: 'sumLastAxis', f: (x: tf.Tensor) => sumLastAxis(x as tf.Tensor2D), shape: [1200, 3], out: [1200, 1] },
   { name: 'sumMiddleAxis', f: (x: tf.Tensor) => sumMiddleAxis(x as tf.Tensor3D), shape: [2, 700, 3], out: [2, 1, 3] },
-  { name: 'logSoftmaxRows', f: (x: tf.Tensor) => logSoftmaxRows(x as tf.Tensor2D), shape: [1000, 4], out: [1000, 4] },
-  { name: 'rowMax', f: (x: tf.Tensor) => rowMax(x as tf.Tensor2D), shape: [1500, 5], out: [1500, 1] },
 ];
 
 describe('loss reductions: WebGPU against tfjs built-ins on the CPU (tolerance 1e-5 relative)', () => {
@@ -35,8 +33,6 @@ describe('loss reductions: WebGPU against tfjs built-ins on the CPU (tolerance 1
   const builtin: Record<string, (x: tf.Tensor) => tf.Tensor> = {
     sumLastAxis: (x) => tf.sum(x, 1, true),
     sumMiddleAxis: (x) => tf.sum(x, 1, true),
-    logSoftmaxRows: (x) => tf.logSoftmax(x),
-    rowMax: (x) => tf.max(x, 1, true),
   };
 
   it.each(cases)('$name $shape', async ({ name, f, shape, out }) => {
@@ -52,13 +48,7 @@ describe('loss reductions: WebGPU against tfjs built-ins on the CPU (tolerance 1
     await tf.setBackend('webgpu');
     const close = (a: number[], e: number[]) => a.forEach((v, i) => expect(Math.abs(v - e[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(e[i]))));
     close(gpu.y, cpu.y);
-    if (name !== 'rowMax') close(gpu.g, cpu.g); // rowMax is not differentiated (used only as a shift)
+    close(gpu.g, cpu.g);
     expect(gpu.y.some((v) => v !== 0)).toBe(true);
-  });
-
-  it('logSoftmaxRows stays finite for logits of ±1000', async () => {
-    await webgpuForTests();
-    const z = tf.tensor([[1000, 0], [-1000, 1000]]);
-    expect(Array.from(await logSoftmaxRows(z as tf.Tensor2D).data())).toEqual([0, -1000, -2000, 0]);
   });
 });

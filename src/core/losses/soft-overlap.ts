@@ -8,7 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkLossInputs, oneHotFlat, type LossOptions } from './common';
-import { logSoftmaxRows, sumMiddleAxis } from './reductions';
+import { logSoftmaxRows } from '../networks';
+import { sumMiddleAxis } from './reductions';
 
 type Score = (i: tf.Tensor, p: tf.Tensor, g: tf.Tensor, s: number) => tf.Tensor;
 

@@ -19,6 +19,7 @@ import { dense } from './dense';
 import { dropout } from './dropout.kernel';
 import { createParameters, ParameterSet } from './parameters';
 import { presetConfig, type NetConfig, type PresetName } from './presets';
+import { softmaxRows } from './softmax';
 import { upsampleNearest3d } from './upsample';
 
 export interface DualPathInputs {
@@ -154,7 +155,7 @@ export class DualPathNet {
 export function probabilities(logits: tf.Tensor5D): tf.Tensor5D {
   return tf.tidy(() => {
     const k = logits.shape[4];
-    return tf.reshape(tf.softmax(tf.reshape(logits, [logits.size / k, k])), logits.shape) as tf.Tensor5D;
+    return tf.reshape(softmaxRows(tf.reshape(logits, [logits.size / k, k])), logits.shape) as tf.Tensor5D;
   });
 }
 

@@ -16,3 +16,4 @@ export { dropout } from './dropout.kernel';
 export { dropoutMaskReference } from './dropout.reference';
 export { customOp } from './custom-op';
 export type { CustomOpBody } from './custom-op';
+export { logSoftmaxRows, rowMax, softmaxRows } from './softmax';

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { webgpuForTests } from '../../testing/gpu';
+import { Rng } from '../random';
+import { logSoftmaxRows, rowMax, softmaxRows } from './softmax';
+
+function random(n: number, seed: number, scale = 3): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(-scale, scale));
+}
+
+/** Values and gradients (of Σ r · f(x)) of one reduction, on the current backend. */
+async function run(f: (x: tf.Tensor) => tf.Tensor, x: Float32Array, shape: number[], r: Float32Array, outShape: number[]) {
+  const xT = tf.tensor(x, shape);
+  const rT = tf.tensor(r, outShape);
+  const y = f(xT);
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), rT)))(xT);
+  const out = { y: Array.from(await y.data()), g: Array.from(await g.data()) };
+  tf.dispose([xT, rT, y, g]);
+  return out;
+}
+
+const cases = [
+  { name: 'logSoftmaxRows', f: (x: tf.Tensor) => logSoftmaxRows(x as tf.Tensor2D), shape: [1000, 4], out: [1000, 4] },
+  { name: 'softmaxRows', f: (x: tf.Tensor) => softmaxRows(x as tf.Tensor2D), shape: [1000, 3], out: [1000, 3] },
+  { name: 'rowMax', f: (x: tf.Tensor) => rowMax(x as tf.Tensor2D), shape: [1500, 5], out: [1500, 1] },
+];
+
+describe('softmax helpers: WebGPU against tfjs built-ins on the CPU (tolerance 1e-5 relative)', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const builtin: Record<string, (x: tf.Tensor) => tf.Tensor> = {
+    logSoftmaxRows: (x) => tf.logSoftmax(x),
+    softmaxRows: (x) => tf.softmax(x),
+    rowMax: (x) => tf.max(x, 1, true),
+  };
+
+  it.each(cases)('$name $shape', async ({ name, f, shape, out }) => {
+    const b = await webgpuForTests();
+    const n = shape.reduce((a, c) => a * c, 1);
+    const x = random(n, n);
+    const r = random(out.reduce((a, c) => a * c, 1), 7, 1);
+    const gpu = await run(f, x, shape, r, out);
+    await new Promise((res) => setTimeout(res, 20));
+    b.monitor!.check(`${name} parity`);
+    await tf.setBackend('cpu');
+    const cpu = await run(builtin[name], x, shape, r, out);
+    await tf.setBackend('webgpu');
+    const close = (a: number[], e: number[]) => a.forEach((v, i) => expect(Math.abs(v - e[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(e[i]))));
+    close(gpu.y, cpu.y);
+    if (name !== 'rowMax') close(gpu.g, cpu.g); // rowMax is not differentiated (used only as a shift)
+    expect(gpu.y.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('logSoftmaxRows stays finite for logits of ±1000', async () => {
+    await webgpuForTests();
+    const z = tf.tensor([[1000, 0], [-1000, 1000]]);
+    expect(Array.from(await logSoftmaxRows(z as tf.Tensor2D).data())).toEqual([0, -1000, -2000, 0]);
+  });
+});
