@@ -58,23 +58,45 @@ function helpers(g: Conv3DGeometry): string {
   return `${dy}\n\n${write}`;
 }
 
-function voxelBody(g: Conv3DGeometry, t: RowsTiling): string {
-  const v4 = rowsVec4In(g);
+function xLoad(g: Conv3DGeometry, iw: string): string {
+  return rowsVec4In(g)
+    ? `select(vec4<f32>(0.0), x[(xRow + ${iw}) * (CI / 4) + cg], ${iw} >= 0 && ${iw} < xDims.z)`
+    : `select(0.0, x[(xRow + ${iw}) * CI + cg], ${iw} >= 0 && ${iw} < xDims.z)`;
+}
+
+function fmas(g: Conv3DGeometry, t: RowsTiling, kw: number, xName: string): string[] {
+  const comps = rowsVec4In(g) ? ['.x', '.y', '.z', '.w'] : [''];
   const lines: string[] = [];
-  for (const n of range(t.channels.rnv)) lines.push(`let d_${n} = loadDy4((dyRow + ow) * CO + coBase + ${n * 4});`);
-  for (const kw of range(g.kernel[2])) {
-    lines.push(`let iw_${kw} = ow * SW - uniforms.pads.z + ${kw} * DW;`);
-    lines.push(
-      v4
-        ? `let x_${kw} = select(vec4<f32>(0.0), x[(xRow + iw_${kw}) * (CI / 4) + cg], iw_${kw} >= 0 && iw_${kw} < xDims.z);`
-        : `let x_${kw} = select(0.0, x[(xRow + iw_${kw}) * CI + cg], iw_${kw} >= 0 && iw_${kw} < xDims.z);`,
-    );
-    const comps = v4 ? ['.x', '.y', '.z', '.w'] : [''];
-    comps.forEach((c, rc) => {
-      for (const n of range(t.channels.rnv)) lines.push(`acc_${rc}_${kw}_${n} += x_${kw}${c} * d_${n};`);
-    });
+  comps.forEach((c, rc) => {
+    for (const n of range(t.channels.rnv)) lines.push(`acc_${rc}_${kw}_${n} += ${xName}${c} * d_${n};`);
+  });
+  return lines;
+}
+
+/** Whether consecutive output voxels along W read consecutive inputs (stride and dilation 1): x slides. */
+export const slidingW = (g: Conv3DGeometry): boolean => g.strides[2] === 1 && g.dilations[2] === 1;
+
+/** One output row: per voxel RNV dy vec4s and the x values of the KW taps (one new load when sliding). */
+function rowLoop(g: Conv3DGeometry, t: RowsTiling): string {
+  const KW = g.kernel[2];
+  const dys = range(t.channels.rnv).map((n) => `let d_${n} = loadDy4((dyRow + ow) * CO + coBase + ${n * 4});`);
+  if (!slidingW(g)) {
+    const body = [...dys];
+    for (const kw of range(KW)) {
+      body.push(`let iw_${kw} = ow * SW - uniforms.pads.z + ${kw} * DW;`);
+      body.push(`let x_${kw} = ${xLoad(g, `iw_${kw}`)};`);
+      body.push(...fmas(g, t, kw, `x_${kw}`));
+    }
+    return `for (var ow = 0; ow < oDims.z; ow++) {\n        ${body.join('\n        ')}\n      }`;
   }
-  return lines.join('\n        ');
+  // x_k holds the input at ow − pad + k; each step loads the last one and shifts the window.
+  const pre = range(KW - 1).map((k) => `var x_${k} = ${xLoad(g, `${k} - uniforms.pads.z`)};`);
+  const body = [...dys, `let x_${KW - 1} = ${xLoad(g, `ow + ${KW - 1} - uniforms.pads.z`)};`];
+  for (const kw of range(KW)) body.push(...fmas(g, t, kw, `x_${kw}`));
+  for (const k of range(KW - 1)) body.push(`x_${k} = x_${k + 1};`);
+  return `${pre.join('\n      ')}
+      for (var ow = 0; ow < oDims.z; ow++) {\n        ${body.join('\n        ')}
+      }`;
 }
 
 function writeBack(g: Conv3DGeometry, t: RowsTiling): string {
@@ -124,9 +146,7 @@ fn main(index : i32) {
     if (id < 0 || id >= xDims.x || ih < 0 || ih >= xDims.y) { continue; }
     let xRow = ((b * xDims.x + id) * xDims.y + ih) * xDims.z;
     let dyRow = row * oDims.z;
-    for (var ow = 0; ow < oDims.z; ow++) {
-        ${voxelBody(g, t)}
-    }
+    ${rowLoop(g, t)}
   }
   let tap0 = (kd * KH + kh) * KW;
   let part = sp * DW_SIZE;
