@@ -19,9 +19,9 @@ export function fastConv3DBackpropInput(args: WebGPUKernelArgs<'dy' | 'filter', 
   const { dy, filter } = inputs;
   const g = conv3dGeometry(attrs.inputShape, filter.shape, attrs.strides, 1, attrs.pad);
   const limits = kernelLimits(backend);
-  const transpose = backpropInputFilterProgram(g, limits);
-  const wt = backend.runWebGPUProgram(transpose, [filter], 'float32');
   const program = new Conv3DBackpropInputProgram(g, limits);
+  if (program.readsOriginalFilter) return backend.runWebGPUProgram(program, [dy, filter], 'float32', program.uniformData);
+  const wt = backend.runWebGPUProgram(backpropInputFilterProgram(g, limits), [filter], 'float32');
   const dx = backend.runWebGPUProgram(program, [dy, wt], 'float32', program.uniformData);
   backend.disposeData(wt.dataId);
   return dx;

@@ -4,7 +4,7 @@
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { ceilDiv, prod3, type Conv3DGeometry, type Vec3 } from './geometry';
-import { haloConvSource, vec4Channels, vec4Reduce, type HaloConvSourceSpec } from './halo-conv.source';
+import { haloConvSource, readsOriginalFilter, vec4Channels, vec4Reduce, type HaloConvSourceSpec } from './halo-conv.source';
 import { dispatch2d, haloConvTiling, type HaloConvTiling, type HaloMode, type KernelLimits } from './tiling';
 
 export interface ProgramUniform {
@@ -28,6 +28,8 @@ export class HaloConvProgram implements WebGPUProgram {
   /** Values for `uniforms` (pads, blocks per axis), in declaration order. */
   readonly uniformData: ProgramUniform[];
   private readonly spec: HaloConvSourceSpec;
+  /** Input modes: true when W is the original filter (no transposed copy needed). */
+  readonly readsOriginalFilter: boolean;
 
   constructor(kind: HaloConvKind, g: Conv3DGeometry, limits: KernelLimits) {
     const forward = kind === 'forward';
@@ -46,7 +48,8 @@ export class HaloConvProgram implements WebGPUProgram {
     const src = forward ? 'x' : 'dy';
     this.spec = { mode, src, reduceChannels, outChannels, kernel: g.kernel, strides: g.strides, dilations: g.dilations, tiling: this.tiling };
     this.variableNames = [src, 'W'];
-    this.variableComponents = [vec4Reduce(this.spec) ? 4 : 1, vec4Channels(outChannels) ? 4 : 1];
+    this.readsOriginalFilter = readsOriginalFilter(this.spec);
+    this.variableComponents = [vec4Reduce(this.spec) ? 4 : 1, this.readsOriginalFilter || vec4Channels(outChannels) ? 4 : 1];
     this.outputComponent = vec4Channels(outChannels) ? 4 : 1;
     this.outputShape = [g.batch, ...outDims, outChannels];
     this.workgroupSize = [this.tiling.workgroupSize, 1, 1];
@@ -62,7 +65,7 @@ export class HaloConvProgram implements WebGPUProgram {
     const t = this.tiling;
     this.shaderKey = [
       'conv3dHalo', mode, reduceChannels, outChannels, g.kernel.join('.'), g.strides.join('.'), g.dilations.join('.'),
-      t.block.join('.'), t.rm, t.channels.tiles, t.channels.threadsN, t.channels.rnv, t.ck, t.staging,
+      t.block.join('.'), t.rm, t.channels.tiles, t.channels.threadsN, t.channels.rnv, t.ck, t.staging, readsOriginalFilter(this.spec),
     ].join('_');
   }
 

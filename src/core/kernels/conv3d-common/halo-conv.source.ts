@@ -32,6 +32,15 @@ export interface HaloConvSourceSpec {
   tiling: HaloConvTiling;
 }
 
+/**
+ * Whether the input gradient reads the original filter [KT, CO, CR] (flipped taps; vec4 over the
+ * reduction channels, combined by dot products) instead of a transposed copy: CPU tuning, unit
+ * stride, CR a multiple of 4. Saves the transpose dispatch.
+ */
+export function readsOriginalFilter(p: Pick<HaloConvSourceSpec, 'mode' | 'reduceChannels' | 'tiling'>): boolean {
+  return p.mode === 'input-unit-stride' && p.tiling.staging === 'global' && p.reduceChannels % 4 === 0;
+}
+
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 function constants(p: HaloConvSourceSpec): string {
@@ -41,6 +50,7 @@ function constants(p: HaloConvSourceSpec): string {
     BD: t.block[0], BH: t.block[1], BW: t.block[2], RM: t.rm, TW: t.block[2] / t.rm,
     RNV: t.channels.rnv, TNV: tnv, CO_TILES: t.channels.tiles, CK: t.ck,
     CR: p.reduceChannels, CR4: Math.floor(p.reduceChannels / 4), CO: p.outChannels,
+    LAST4: Math.floor((prod3(p.kernel) * p.reduceChannels * p.outChannels) / 4) - 1,
     HD: t.halo[0], HH: t.halo[1], HW: t.halo[2], HALO: prod3(t.halo),
     KD: p.kernel[0], KH: p.kernel[1], KW: p.kernel[2], KT: prod3(p.kernel),
     SD: p.strides[0], SH: p.strides[1], SW: p.strides[2],
@@ -101,6 +111,38 @@ function computeDirect(p: HaloConvSourceSpec): string {
     }`;
 }
 
+/** acc (vec4 over 4 output channels) += x component × filter row (vec4 over output channels). */
+function outerFmas(p: HaloConvSourceSpec, s: number, d: number): string[] {
+  const { rm } = p.tiling;
+  const rnv = p.tiling.channels.rnv;
+  const fma: string[] = [];
+  const comps = vec4Reduce(p) ? ['x', 'y', 'z', 'w'] : [''];
+  for (const kw of range(p.kernel[2]))
+    comps.forEach((c, ci) => {
+      for (const n of range(rnv)) fma.push(`let w_${kw}_${ci}_${n} = ${weightLoad(p, `wr + ${kw} * CR * CO + ${ci} * CO + ${n * 4}`)};`);
+      for (const m of range(rm))
+        for (const n of range(rnv)) fma.push(`acc_${m}_${n} += x_${m * s + kw * d}${c ? `.${c}` : ''} * w_${kw}_${ci}_${n};`);
+    });
+  return fma;
+}
+
+/** acc component j += dot(x over 4 reduction channels, original filter row of output channel j). */
+function dotFmas(p: HaloConvSourceSpec): string[] {
+  const { rm } = p.tiling;
+  const rnv = p.tiling.channels.rnv;
+  const fma: string[] = [];
+  for (const kw of range(p.kernel[2])) {
+    for (const j of range(4 * rnv))
+      fma.push(`let u_${kw}_${j} = W[min(((KT - 1 - tap0 - ${kw}) * CO + coBase + ${j}) * CR4 + ci / 4, LAST4)];`);
+    for (const m of range(rm))
+      for (const n of range(rnv)) {
+        const dots = range(4).map((c) => `dot(x_${m + kw}, u_${kw}_${4 * n + c})`);
+        fma.push(`acc_${m}_${n} += vec4<f32>(${dots.join(', ')});`);
+      }
+  }
+  return fma;
+}
+
 /** x read straight from global memory, vec4 over 4 reduction channels when CR allows (no staging, no barriers). */
 function computeGlobal(p: HaloConvSourceSpec): string {
   const [s, d] = p.mode === 'forward' ? [p.strides[2], p.dilations[2]] : [1, 1];
@@ -117,16 +159,7 @@ function computeGlobal(p: HaloConvSourceSpec): string {
         : `let x_${o} = select(0.0, ${p.src}[(xrow + iw0 + ${o}) * CR + ci], iw0 + ${o} >= 0 && iw0 + ${o} < srcDims.z);`,
     )
     .join('\n          ');
-  const { rm } = p.tiling;
-  const rnv = p.tiling.channels.rnv;
-  const fma: string[] = [];
-  const comps = v4 ? ['x', 'y', 'z', 'w'] : [''];
-  for (const kw of range(p.kernel[2]))
-    comps.forEach((c, ci) => {
-      for (const n of range(rnv)) fma.push(`let w_${kw}_${ci}_${n} = ${weightLoad(p, `wr + ${kw} * CR * CO + ${ci} * CO + ${n * 4}`)};`);
-      for (const m of range(rm))
-        for (const n of range(rnv)) fma.push(`acc_${m}_${n} += x_${m * s + kw * d}${c ? `.${c}` : ''} * w_${kw}_${ci}_${n};`);
-    });
+  const fma = readsOriginalFilter(p) ? dotFmas(p) : outerFmas(p, s, d);
   return `
     let iw0 = h0.z + lw0 * ${sd[2]};
     for (var ci = 0; ci < CR; ci += ${cstep}) {
@@ -138,6 +171,7 @@ function computeGlobal(p: HaloConvSourceSpec): string {
           if (ih < 0 || ih >= srcDims.y) { continue; }
           let xrow = ((b * srcDims.x + id) * srcDims.y + ih) * srcDims.z;
           let wr = ((kd * KH + kh) * KW * CR + ci) * CO + coBase;
+          let tap0 = (kd * KH + kh) * KW;
           ${loads}
           ${fma.join('\n          ')}
         }
@@ -186,7 +220,7 @@ function writeBack(p: HaloConvSourceSpec): string {
 }
 
 function loadW4Fn(p: HaloConvSourceSpec): string {
-  if (vec4Channels(p.outChannels)) return '';
+  if (vec4Channels(p.outChannels) || readsOriginalFilter(p)) return '';
   return `fn loadW4(i : i32) -> vec4<f32> {
   let last = KT * CR * CO - 1;
   return vec4<f32>(W[min(i, last)], W[min(i + 1, last)], W[min(i + 2, last)], W[min(i + 3, last)]);

@@ -125,7 +125,7 @@ export function chooseRm(ow: number, cpu: boolean): number {
   if (!cpu) return 4;
   let best = 4;
   let bestCost = Infinity;
-  for (const rm of [12, 8, 6, 4]) {
+  for (const rm of [16, 14, 12, 10, 8, 6, 4]) {
     const cost = Math.ceil(ow / rm) * rm * (1 + 4 / rm);
     if (cost < bestCost - 1e-9) {
       best = rm;
