@@ -13,6 +13,7 @@ import { cutPatches } from '../transforms/sample-patch-batch';
 import { identityTransforms } from '../transforms/augment';
 import { blendWeights1d, planTiles, type BlendMode, type TilePlan } from './sliding-window-plan';
 import { argmaxCollector, probabilityCollector, pTrueCollector, type ProbabilitySink } from './sliding-window-sinks';
+import { softmaxRows } from '../networks/softmax';
 
 /** (full [N,F,F,F,1], context [N,C,C,C,1]) → probabilities (or logits, see `activation`) NDHWC [N,T,T,T,K]. */
 export type Predictor = (full: tf.Tensor5D, context: tf.Tensor5D) => tf.Tensor5D | Promise<tf.Tensor5D>;
@@ -117,7 +118,8 @@ async function predictTiles(set: GpuTrainingSet, image: number, origins: Vec3[],
     }
     if (o.activation === 'softmax') {
       const logits = out;
-      out = tf.tidy(() => tf.softmax(logits.reshape([-1, o.numClasses])));
+      // tfjs's softmax runs one barrier-synchronised workgroup per row: seconds per tile on SwiftShader.
+      out = tf.tidy(() => softmaxRows(logits.reshape([-1, o.numClasses]) as tf.Tensor2D));
       logits.dispose();
     }
     return (await out.data()) as Float32Array;

@@ -1,0 +1,119 @@
+/**
+ * `train()` options → a complete, checked training plan: which scans (each with its label map), which
+ * classes, and every hyper-parameter with its default. Defaults follow the paper (DEVELOPERS.md) where a
+ * short browser run allows; where it does not (warm-up over 5 epochs of 100 batches), they say so.
+ */
+import type { TrainOptions } from '../../api/types';
+import type { Vec3 } from '../data';
+import { WorkbenchError } from '../errors';
+import { presetConfig, type PresetName } from '../networks';
+import type { LrSchedule } from './schedule';
+import type { StoredVolume, VolumeStore } from './volume-store';
+
+export interface TrainingPair {
+  image: StoredVolume;
+  label: StoredVolume;
+}
+
+export interface TrainingPlan {
+  runName: string;
+  preset: PresetName;
+  sampler: 'isample' | 'uniform';
+  epsilon: number;
+  loss: 'cross-entropy' | 'iou' | 'dice';
+  iterations: number;
+  batchSize: number;
+  outputSize: number;
+  learningRate: number;
+  schedule: LrSchedule;
+  seed: number;
+  spacing: Vec3;
+  errorMapEvery: number;
+  validateEvery: number;
+  augment: boolean;
+  scansPerBatch: number;
+  /** Label values learnt, in class order (class k = classes[k − 1]; class 0 is background). */
+  classes: number[];
+  /** Background first. */
+  classNames: string[];
+  train: TrainingPair[];
+  validation: TrainingPair[];
+}
+
+function pairFor(store: VolumeStore, id: string, role: 'training' | 'validation'): TrainingPair {
+  const image = store.get(id);
+  if (image.info.role !== 'image') {
+    throw new WorkbenchError('bad-argument', `${image.info.name} is a label map; give the id of its image for ${role}.`);
+  }
+  const labels = store.labelsOf(id);
+  if (labels.length === 0) {
+    throw new WorkbenchError(
+      'missing-labels',
+      `${image.info.name} has no label map attached, so it cannot be used for ${role}; load its label map (role "label") first.`,
+    );
+  }
+  return { image, label: labels[0] };
+}
+
+function positiveInt(name: string, v: number | undefined, dflt: number, max = 1e7): number {
+  const x = v ?? dflt;
+  if (!Number.isInteger(x) || x < 1 || x > max) throw new WorkbenchError('bad-argument', `${name} must be a whole number from 1 to ${max}; got ${v}.`);
+  return x;
+}
+
+/** Warm-up over 5 epochs of 100 batches as in the paper, shortened to a tenth of the run for short runs. */
+export function scheduleFor(lr: number, iterations: number): LrSchedule {
+  const batchesPerEpoch = 100;
+  const warmupEpochs = Math.min(5, (0.1 * iterations) / batchesPerEpoch);
+  return { baseLearningRate: lr, warmupEpochs, batchesPerEpoch, decayEveryEpochs: 25, decayFactor: 0.5 };
+}
+
+export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: { preset: PresetName }): TrainingPlan {
+  if (!opts || !Array.isArray(opts.images) || opts.images.length === 0) {
+    throw new WorkbenchError('bad-argument', 'train() needs at least one image id in `images`, each with a label map attached.');
+  }
+  const train = opts.images.map((id) => pairFor(store, id, 'training'));
+  const validation = (opts.validation ?? []).map((id) => pairFor(store, id, 'validation'));
+  const present = new Set<number>();
+  for (const p of train) for (const k of Object.keys(p.label.info.labels ?? {})) present.add(Number(k));
+  const classes = (opts.classes ?? [...present].sort((a, b) => a - b)).filter((c) => c !== 0);
+  if (classes.length === 0) throw new WorkbenchError('bad-labels', `The training label maps hold no labels other than background (0); nothing to learn.`);
+  for (const c of classes) {
+    if (!present.has(c)) {
+      throw new WorkbenchError('bad-labels', `Class ${c} does not occur in the training label maps (${train.map((p) => p.label.info.name).join(', ')}); they hold ${[...present].join(', ')}.`);
+    }
+  }
+  const names = train[0].label.info.labels ?? {};
+  const preset = opts.preset ?? defaults.preset;
+  const cfg = presetConfig(preset, classes.length + 1);
+  const sampler = opts.sampler ?? 'isample';
+  const epsilon = opts.epsilon ?? 0.01;
+  if (!(epsilon >= 0 && epsilon <= 1)) throw new WorkbenchError('bad-argument', `epsilon must lie in [0, 1]; got ${opts.epsilon}.`);
+  const iterations = positiveInt('iterations', opts.iterations, 200);
+  const learningRate = opts.learningRate ?? 0.05;
+  if (!(learningRate > 0 && learningRate < 10)) throw new WorkbenchError('bad-argument', `learningRate must be a positive number; got ${opts.learningRate}.`);
+  const spacing = opts.spacing ?? cfg.defaults.spacing;
+  if (spacing.length !== 3 || !spacing.every((s) => s > 0)) throw new WorkbenchError('bad-argument', `spacing must be three positive numbers (mm); got ${JSON.stringify(opts.spacing)}.`);
+  return {
+    runName: opts.runName ?? (sampler === 'isample' ? `isample ε=${epsilon}` : 'uniform'),
+    preset,
+    sampler,
+    epsilon,
+    loss: opts.loss ?? 'cross-entropy',
+    iterations,
+    batchSize: positiveInt('batchSize', opts.batchSize, cfg.defaults.batchSize, 256),
+    outputSize: cfg.defaults.outputSize,
+    learningRate,
+    schedule: scheduleFor(learningRate, iterations),
+    seed: opts.seed ?? 1,
+    spacing: [...spacing] as Vec3,
+    errorMapEvery: positiveInt('errorMapEvery', opts.errorMapEvery, 25),
+    validateEvery: positiveInt('validateEvery', opts.validateEvery, 50),
+    augment: opts.augment ?? true,
+    scansPerBatch: positiveInt('scansPerBatch', opts.scansPerBatch, 1, train.length),
+    classes,
+    classNames: ['background', ...classes.map((c) => names[c] ?? `label ${c}`)],
+    train,
+    validation,
+  };
+}

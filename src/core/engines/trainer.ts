@@ -1,0 +1,221 @@
+/**
+ * The trainer: runs isample (or uniform) training of the dual-path network with GPU augmentation,
+ * interleaves error-map updates and validation with the steps, and reports everything as events.
+ * It runs inside the engine worker; each step awaits the GPU, so pause/stop/status calls are served
+ * between steps and the UI thread never waits on training.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../../api/types';
+import type { EngineEvent } from '../../worker/events';
+import { activeBackend } from '../backend/select';
+import { errorMessage, WorkbenchError } from '../errors';
+import { Rng } from '../random';
+import { DEFAULT_AUGMENT, NO_AUGMENT, samplePatchBatch } from '../transforms';
+import { pTrueOnTrainingImage, validationDice } from './evaluation';
+import { learningRateAt } from './schedule';
+import { trainStep } from './train-step';
+import { planTraining, type TrainingPlan } from './train-options';
+import { closeSession, openSession, type TrainingSession } from './training-session';
+import { toScanGrid, unitToBytes } from './training-data';
+import type { VolumeStore } from './volume-store';
+
+export interface TrainerDeps {
+  store: VolumeStore;
+  emit: (e: EngineEvent) => void;
+  now?: () => number;
+}
+
+interface RunState {
+  id: string;
+  plan: TrainingPlan;
+  session?: TrainingSession;
+  status: TrainingStatus;
+  stopRequested: boolean;
+  paused: boolean;
+  resume?: () => void;
+  finished: Promise<void>;
+  /** Latest E × 255 per training image id, on the scan's grid. */
+  errorMaps: Map<string, ErrorMapSnapshot>;
+}
+
+let runCounter = 0;
+
+export class Trainer {
+  private run?: RunState;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: TrainerDeps) {
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  /** Validates the options, prepares data and the network, and starts the loop; resolves once started. */
+  async start(opts: TrainOptions): Promise<{ runId: string; plan: TrainingPlan }> {
+    if (this.run && (this.run.status.state === 'running' || this.run.status.state === 'paused')) {
+      throw new WorkbenchError('busy', 'A training run is already going; stop it before starting another.');
+    }
+    const software = (() => {
+      try {
+        return activeBackend().info.software === true;
+      } catch {
+        return true;
+      }
+    })();
+    const plan = planTraining(opts, this.deps.store, { preset: software ? 'tiny' : 'small' });
+    const id = `run-${++runCounter}`;
+    const status: TrainingStatus = { state: 'running', iteration: 0, loss: NaN, lossHistory: [], acceptRate: NaN, numTensors: tf.memory().numTensors, iterations: plan.iterations, runId: id };
+    const run: RunState = { id, plan, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map() };
+    this.disposePrevious();
+    run.session = openSession(plan);
+    this.run = run;
+    this.initialErrorMaps(run);
+    this.emit({ type: 'state', runId: id, state: 'running' });
+    run.finished = this.loop(run);
+    return { runId: id, plan };
+  }
+
+  private disposePrevious(): void {
+    const prev = this.run;
+    if (prev?.session) prev.session.net.dispose();
+  }
+
+  private emit(e: EngineEvent): void {
+    this.deps.emit(e);
+  }
+
+  private initialErrorMaps(run: RunState): void {
+    run.plan.train.forEach((pair) => {
+      const dims = pair.image.info.dims;
+      run.errorMaps.set(pair.image.info.id, { dims: [...dims], data: new Uint8Array(dims[0] * dims[1] * dims[2]).fill(255), updatedAtIteration: 0 });
+    });
+  }
+
+  private async waitIfPaused(run: RunState): Promise<void> {
+    while (run.paused && !run.stopRequested) {
+      await new Promise<void>((r) => (run.resume = r));
+    }
+  }
+
+  private async loop(run: RunState): Promise<void> {
+    const s = run.session!;
+    const { plan } = run;
+    const rng = new Rng(plan.seed ^ 0x5eed);
+    const geom = { outputSize: plan.outputSize, rFull: s.net.rFull, rContext: s.net.rContext };
+    const aug = plan.augment ? DEFAULT_AUGMENT : NO_AUGMENT;
+    try {
+      for (let it = 0; it < plan.iterations && !run.stopRequested; it++) {
+        await this.waitIfPaused(run);
+        if (run.stopRequested) break;
+        const t0 = this.now();
+        const lr = learningRateAt(plan.schedule, it);
+        s.optimizer.learningRate = lr;
+        const picked = s.sampler.nextBatch(plan.batchSize, rng);
+        const batch = samplePatchBatch(s.trainSet, picked.patches, geom, aug, rng);
+        let loss: number;
+        try {
+          const { full, context, labels } = batch;
+          if (!labels) throw new Error('the patch sampler returned no label targets for a labelled training set');
+          ({ loss } = await trainStep({ net: s.net, optimizer: s.optimizer, batch: { full, context, labels }, loss: plan.loss, what: `training step ${it + 1}` }));
+        } finally {
+          tf.dispose([batch.full, batch.context, ...(batch.labels ? [batch.labels] : [])]);
+        }
+        if (!Number.isFinite(loss)) throw new WorkbenchError('bad-argument', `The loss became ${loss} at step ${it + 1}; lower the learning rate (now ${lr.toPrecision(3)}).`);
+        this.recordIteration(run, it + 1, loss, lr, picked.stats.acceptanceRate, this.now() - t0);
+        if ((it + 1) % plan.errorMapEvery === 0) await this.updateErrorMap(run, ((it + 1) / plan.errorMapEvery - 1) % plan.train.length, it + 1);
+        if (s.valSet && ((it + 1) % plan.validateEvery === 0 || it + 1 === plan.iterations)) await this.validate(run, it + 1);
+      }
+      this.finish(run, 'done');
+    } catch (e) {
+      this.finish(run, 'error', errorMessage(e));
+    }
+  }
+
+  private recordIteration(run: RunState, iteration: number, loss: number, lr: number, acceptRate: number, ms: number): void {
+    const st = run.status;
+    st.iteration = iteration;
+    st.loss = loss;
+    st.lossHistory.push(loss);
+    st.acceptRate = acceptRate;
+    st.lr = lr;
+    st.msPerIteration = ms;
+    st.numTensors = tf.memory().numTensors;
+    this.emit({ type: 'iteration', runId: run.id, iteration, iterations: run.plan.iterations, loss, lr, acceptRate, msPerIteration: ms, numTensors: st.numTensors });
+  }
+
+  /** Recomputes E = 1 − p_true on training image `i` with the current weights and publishes it. */
+  private async updateErrorMap(run: RunState, i: number, iteration: number): Promise<void> {
+    const s = run.session!;
+    const grid = s.grids[i];
+    const pTrue = await pTrueOnTrainingImage(s.net, s.trainSet, grid, i);
+    s.errorMaps.updateFromPTrue(i, pTrue);
+    const info = run.plan.train[i].image.info;
+    const e = toScanGrid(grid, s.errorMaps.error(i), 'linear').data as Float32Array;
+    const data = unitToBytes(e);
+    run.errorMaps.set(info.id, { dims: [...info.dims], data, updatedAtIteration: iteration });
+    this.emit({ type: 'error-map', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: data.slice() });
+    const density = toScanGrid(grid, s.errorMaps.densityToUint8(i), 'nearest').data as Uint8Array;
+    this.emit({ type: 'density', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: density });
+  }
+
+  private async validate(run: RunState, iteration: number): Promise<void> {
+    const s = run.session!;
+    const dice = await validationDice({ net: s.net, set: s.valSet!, grids: s.valGrids, truth: s.valTruth, classNames: run.plan.classNames });
+    run.status.valDice = dice;
+    this.emit({ type: 'validation', runId: run.id, iteration, dice });
+  }
+
+  private finish(run: RunState, state: 'done' | 'error', error?: string): void {
+    run.status.state = state;
+    if (error) run.status.error = error;
+    if (run.session) closeSession(run.session);
+    run.status.numTensors = tf.memory().numTensors;
+    this.emit({ type: 'state', runId: run.id, state, error });
+  }
+
+  pause(): void {
+    const run = this.run;
+    if (!run || run.status.state !== 'running') return;
+    run.paused = true;
+    run.status.state = 'paused';
+    this.emit({ type: 'state', runId: run.id, state: 'paused' });
+  }
+
+  resume(): void {
+    const run = this.run;
+    if (!run || run.status.state !== 'paused') return;
+    run.paused = false;
+    run.status.state = 'running';
+    this.emit({ type: 'state', runId: run.id, state: 'running' });
+    run.resume?.();
+  }
+
+  /** Stops after the current step; resolves when the run has ended. */
+  async stop(): Promise<void> {
+    const run = this.run;
+    if (!run) return;
+    run.stopRequested = true;
+    run.resume?.();
+    await run.finished;
+  }
+
+  status(): TrainingStatus {
+    const st = this.run?.status;
+    if (!st) return { state: 'idle', iteration: 0, loss: NaN, lossHistory: [], acceptRate: NaN, numTensors: tf.memory().numTensors };
+    return { ...st, lossHistory: [...st.lossHistory], valDice: st.valDice && { ...st.valDice } };
+  }
+
+  errorMap(imageId: string): ErrorMapSnapshot {
+    const run = this.run;
+    const snap = run?.errorMaps.get(imageId);
+    if (!snap) {
+      const names = run ? run.plan.train.map((p) => `${p.image.info.name} (${p.image.info.id})`).join(', ') : 'none';
+      throw new WorkbenchError('not-found', `There is no error map for "${imageId}": error maps exist for the training images of the current run (${names}).`);
+    }
+    return { dims: [...snap.dims], data: snap.data.slice(), updatedAtIteration: snap.updatedAtIteration };
+  }
+
+  /** The network of the latest run (for segmenting and saving). */
+  get latest(): { plan: TrainingPlan; net: TrainingSession['net']; status: TrainingStatus } | undefined {
+    const r = this.run;
+    return r?.session ? { plan: r.plan, net: r.session.net, status: r.status } : undefined;
+  }
+}
