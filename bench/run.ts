@@ -73,7 +73,11 @@ interface Raw {
 async function runInBrowser(cli: Cli): Promise<Raw> {
   const { createServer } = await import('vite');
   const { chromium } = await import('@playwright/test');
-  const server = await createServer({ server: { host: '127.0.0.1', port: 5199, strictPort: false }, logLevel: 'warn' });
+  // No HMR and no file watching: an edit during a long run must not reload the page and restart it.
+  const server = await createServer({
+    server: { host: '127.0.0.1', port: 5199, strictPort: false, hmr: false, watch: { ignored: ['**/*'] } },
+    logLevel: 'warn',
+  });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5199/';
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: cli.native ? NATIVE_ARGS : SWIFTSHADER_ARGS });

@@ -35,20 +35,41 @@ export function filterGradTiling(g: Conv3DGeometry, limits: KernelLimits): Filte
   const maxThreads = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   const channels = splitChannels(g.outChannels, 4, 16);
   const taps2 = g.kernel[0] * g.kernel[1];
-  let ck = Math.min(g.inChannels, 8);
-  while (ck > 1 && taps2 * Math.ceil(ck / 2) * channels.threadsN > maxThreads) ck = Math.ceil(ck / 2);
-  const chunks = ceilDiv(g.inChannels, ck);
-  ck = ceilDiv(g.inChannels, chunks);
-  const rc = ck % 2 === 0 ? 2 : 1;
   const haloOf = (b: Vec3) => [0, 1, 2].map((i) => haloExtent('forward', b[i], g.kernel[i], g.strides[i], g.dilations[i])) as Vec3;
-  const maxVoxels = Math.max(1, Math.floor(budget / ck));
-  let block = chooseBlock(g.outDims, 1, 64, haloOf);
-  while (prod3(haloOf(block)) > maxVoxels) {
-    if (block[0] > 1) block = [Math.ceil(block[0] / 2), block[1], block[2]];
-    else if (block[1] > 1) block = [1, Math.ceil(block[1] / 2), block[2]];
-    else if (block[2] > 1) block = [1, 1, Math.ceil(block[2] / 2)];
-    else throw new Error(`conv3d filter gradient: kernel ${g.kernel.join('×')} does not fit in workgroup memory`);
+  let ckMax = Math.min(g.inChannels, 8);
+  for (;;) {
+    const chunks = ceilDiv(g.inChannels, ckMax);
+    const ck = ceilDiv(g.inChannels, chunks);
+    const threads = taps2 * (ck % 2 === 0 ? ck / 2 : ck) * channels.threadsN;
+    if (threads > maxThreads && ckMax > 1) {
+      ckMax = Math.ceil(ckMax / 2);
+      continue;
+    }
+    if (threads > maxThreads) throw new Error(`conv3d filter gradient: kernel ${g.kernel.join('×')} needs more threads per workgroup than the device allows`);
+    let block = chooseBlock(g.outDims, 1, 64, haloOf);
+    while (prod3(haloOf(block)) * ck > budget && prod3(block) > 1) {
+      if (block[0] > 1) block = [Math.ceil(block[0] / 2), block[1], block[2]];
+      else if (block[1] > 1) block = [1, Math.ceil(block[1] / 2), block[2]];
+      else block = [1, 1, Math.ceil(block[2] / 2)];
+    }
+    if (prod3(haloOf(block)) * ck <= budget) return finishTiling(g, limits, channels, ck, chunks, block, haloOf(block));
+    if (ckMax === 1) throw new Error(`conv3d filter gradient: kernel ${g.kernel.join('×')} with dilation ${g.dilations.join('×')} does not fit in workgroup memory`);
+    ckMax = Math.ceil(ckMax / 2);
   }
+}
+
+function finishTiling(
+  g: Conv3DGeometry,
+  limits: KernelLimits,
+  channels: ChannelSplit,
+  ck: number,
+  chunks: number,
+  block: Vec3,
+  halo: Vec3,
+): FilterGradTiling {
+  const maxThreads = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const taps2 = g.kernel[0] * g.kernel[1];
+  const rc = ck % 2 === 0 ? 2 : 1;
   const base = taps2 * (ck / rc) * channels.threadsN;
   const vs = Math.max(1, Math.min(Math.floor(64 / base), prod3(block), Math.floor(maxThreads / base)));
   const nBlocks = [0, 1, 2].map((i) => ceilDiv(g.outDims[i], block[i])) as Vec3;
@@ -60,7 +81,7 @@ export function filterGradTiling(g: Conv3DGeometry, limits: KernelLimits): Filte
   const blocksPerSplit = ceilDiv(totalBlocks, splits);
   splits = ceilDiv(totalBlocks, blocksPerSplit);
   return {
-    block, halo: haloOf(block), ck, rc, channels, vs, workgroupSize: base * vs,
+    block, halo, ck, rc, channels, vs, workgroupSize: base * vs,
     splits, blocksPerSplit, nBlocks, totalBlocks, chunks,
   };
 }
