@@ -156,3 +156,8 @@ export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cp
   active = { info: { name: 'cpu', adapter: 'JavaScript on the CPU', reason: `WebGPU is not used because ${reasons[0] ?? 'none was requested'}.` } };
   return active;
 }
+
+/** True when compute runs on a software adapter (SwiftShader and the like) or no backend was chosen yet. */
+export function isSoftwareAdapter(): boolean {
+  return active ? active.info.name !== 'webgpu' || active.info.software === true : true;
+}

@@ -2,7 +2,7 @@
  * Whole-volume evaluation during training: isample's error maps E = 1 − p_true on training images, and
  * validation Dice per class on whole validation scans (on each scan's own grid, against its own labels).
  */
-import { activeBackend } from '../backend/select';
+import { isSoftwareAdapter } from '../backend/select';
 import { chooseTileSizeForDevice, predictLabels, pTrueCollector, slidingWindowStream, type Predictor, type SlidingWindowOptions } from '../inferers';
 import { computeDice } from '../metrics';
 import type { DualPathNet } from '../networks';
@@ -21,12 +21,7 @@ export function netPredictor(net: DualPathNet): Predictor {
  * (157 k voxels computed) rather than eight 32³ tiles (439 k).
  */
 export function evaluationTileSize(net: DualPathNet, volumeDims: [number, number, number]): number {
-  let software = false;
-  try {
-    software = activeBackend().info.software === true;
-  } catch {
-    software = false;
-  }
+  const software = isSoftwareAdapter();
   const widest = Math.max(...net.summary().perLayer.map((l) => l.outChannels), net.numClasses);
   const cap = chooseTileSizeForDevice({
     rFull: net.rFull,

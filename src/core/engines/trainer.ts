@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../../api/types';
 import type { EngineEvent } from '../../worker/events';
-import { activeBackend } from '../backend/select';
+import { isSoftwareAdapter } from '../backend/select';
 import { errorMessage, WorkbenchError } from '../errors';
 import { Rng } from '../random';
 import { DEFAULT_AUGMENT, NO_AUGMENT, samplePatchBatch } from '../transforms';
@@ -53,14 +53,7 @@ export class Trainer {
     if (this.run && (this.run.status.state === 'running' || this.run.status.state === 'paused')) {
       throw new WorkbenchError('busy', 'A training run is already going; stop it before starting another.');
     }
-    const software = (() => {
-      try {
-        return activeBackend().info.software === true;
-      } catch {
-        return true;
-      }
-    })();
-    const plan = planTraining(opts, this.deps.store, { preset: software ? 'tiny' : 'small' });
+    const plan = planTraining(opts, this.deps.store, { preset: isSoftwareAdapter() ? 'tiny' : 'small' });
     const id = `run-${++runCounter}`;
     const status: TrainingStatus = { state: 'running', iteration: 0, loss: NaN, lossHistory: [], acceptRate: NaN, numTensors: tf.memory().numTensors, iterations: plan.iterations, runId: id };
     const run: RunState = { id, plan, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map() };
