@@ -56,9 +56,9 @@ describe('fast conv3d filter gradient on real WebGPU', () => {
 
   it.each(GRADIENT_CASES)('$name', checkCase);
 
-  describe('tuned for GPUs (workgroup-memory halos; what real GPUs run)', () => {
-    beforeAll(() => configureConv3DKernels({ tuneFor: 'gpu' }));
-    afterAll(() => configureConv3DKernels({ tuneFor: 'auto' }));
+  describe('tuned for GPUs (workgroup-memory halos, 4 KiB so that channels come in chunks)', () => {
+    beforeAll(() => configureConv3DKernels({ tuneFor: 'gpu', maxWorkgroupBytes: 4096 }));
+    afterAll(() => configureConv3DKernels({ tuneFor: 'auto', maxWorkgroupBytes: 32768 }));
     it.each(GRADIENT_CASES.filter((c) => GPU_TUNING_CASES.includes(c.name)))('$name', checkCase);
   });
 

@@ -4,6 +4,7 @@
  * the partial sums of the runs are added by a second pass.
  */
 import { ceilDiv, prod3, type Conv3DGeometry, type Vec3 } from '../conv3d-common/geometry';
+import { workgroupBudgetFloats } from '../conv3d-common/options';
 import { chooseBlock, haloExtent, splitChannels, type ChannelSplit, type KernelLimits } from '../conv3d-common/tiling';
 
 export interface FilterGradTiling {
@@ -31,7 +32,7 @@ const TARGET_WORKGROUPS = 1024;
 const MAX_PARTIAL_FLOATS = 16 * 1024 * 1024;
 
 export function filterGradTiling(g: Conv3DGeometry, limits: KernelLimits): FilterGradTiling {
-  const budget = Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4);
+  const budget = workgroupBudgetFloats(limits.maxComputeWorkgroupStorageSize);
   const maxThreads = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
   const channels = splitChannels(g.outChannels, 4, 16);
   const taps2 = g.kernel[0] * g.kernel[1];

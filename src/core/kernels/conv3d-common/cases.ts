@@ -39,7 +39,7 @@ export const caseSeed = (c: ConvCase): number => [...c.x, ...c.w].reduce((a, v) 
  */
 export const GPU_TUNING_CASES: string[] = [
   'odd channels 3→5, non-cubic',
-  '40→40 (channel chunks)',
+  '12→12 residual conv',
   'stride 2, same padding',
   'same padding, batch 9',
   'dilation 2, valid',

@@ -14,9 +14,14 @@ export type TuneFor = 'gpu' | 'cpu';
 
 export interface Conv3DKernelOptions {
   tuneFor: 'auto' | TuneFor;
+  /**
+   * Most workgroup memory (bytes) one workgroup may use, below the device's limit and 32 KiB
+   * (smaller halos mean more workgroups per core on GPUs; tests use it to force channel chunking).
+   */
+  maxWorkgroupBytes: number;
 }
 
-const options: Conv3DKernelOptions = { tuneFor: 'auto' };
+const options: Conv3DKernelOptions = { tuneFor: 'auto', maxWorkgroupBytes: 32768 };
 
 export function configureConv3DKernels(o: Partial<Conv3DKernelOptions>): void {
   Object.assign(options, o);
@@ -24,6 +29,11 @@ export function configureConv3DKernels(o: Partial<Conv3DKernelOptions>): void {
 
 export function conv3dKernelOptions(): Readonly<Conv3DKernelOptions> {
   return options;
+}
+
+/** Workgroup memory the kernels may use, in f32 elements. */
+export function workgroupBudgetFloats(deviceLimitBytes: number): number {
+  return Math.floor(Math.min(deviceLimitBytes, 32768, options.maxWorkgroupBytes) / 4);
 }
 
 export function resolveTuning(software: boolean | undefined): TuneFor {

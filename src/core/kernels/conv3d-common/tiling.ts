@@ -3,7 +3,7 @@
  * All sizes are compile-time constants of the generated WGSL and part of its shader key.
  */
 import { ceilDiv, prod3, type Vec3 } from './geometry';
-import { resolveTuning } from './options';
+import { resolveTuning, workgroupBudgetFloats } from './options';
 
 /** Where source voxels are read from: a workgroup-memory halo, or the storage buffer directly. */
 export type Staging = 'workgroup' | 'global';
@@ -137,7 +137,7 @@ export function chooseRm(ow: number, cpu: boolean): number {
 
 /** Tiles for the forward / backprop-input kernel (one output block × a channel tile per workgroup). */
 export function haloConvTiling(p: HaloConvShape, limits: KernelLimits): HaloConvTiling {
-  const budget = Math.floor(Math.min(limits.maxComputeWorkgroupStorageSize, 32768) / 4);
+  const budget = workgroupBudgetFloats(limits.maxComputeWorkgroupStorageSize);
   const cpu = resolveTuning(limits.software) === 'cpu';
   const rm = chooseRm(p.outDims[2], cpu);
   const staging: Staging = p.mode === 'input-strided' || !cpu ? 'workgroup' : 'global';

@@ -50,9 +50,9 @@ describe('fast conv3d forward on real WebGPU', () => {
 
   it.each(cases)('$name', checkCase);
 
-  describe('tuned for GPUs (workgroup-memory halos; what real GPUs run)', () => {
-    beforeAll(() => configureConv3DKernels({ tuneFor: 'gpu' }));
-    afterAll(() => configureConv3DKernels({ tuneFor: 'auto' }));
+  describe('tuned for GPUs (workgroup-memory halos, 4 KiB so that channels come in chunks)', () => {
+    beforeAll(() => configureConv3DKernels({ tuneFor: 'gpu', maxWorkgroupBytes: 4096 }));
+    afterAll(() => configureConv3DKernels({ tuneFor: 'auto', maxWorkgroupBytes: 32768 }));
     it.each(cases.filter((c) => GPU_TUNING_CASES.includes(c.name)))('$name', checkCase);
   });
 });
