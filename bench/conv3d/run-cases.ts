@@ -2,9 +2,11 @@
  * Times the fast conv3d kernels against tfjs's built-in WebGPU kernels on the same device, case by
  * case (forward, input gradient, filter gradient). Runs in the bench page and in Node over Dawn.
  *
- * Timing: one warm-up call (shader compilation), then up to `runs` timed calls; each timed call
- * ends by reading back one element of the result, which waits for all GPU work before it.
- * The median is reported.
+ * Timing: one warm-up call (shader compilation), then up to `runs` timed samples. A sample is
+ * `reps` back-to-back calls (reps chosen from the warm-up so that a sample lasts ≥ 40 ms, at most
+ * 16: short kernels are otherwise lost in per-submit overhead and timer noise) ended by reading back
+ * one element of the last result, which waits for all GPU work queued before it. Per-call times
+ * (sample / reps) are reported as the median and the minimum of the samples.
  */
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend } from '../../src/core/backend/select';
@@ -28,8 +30,11 @@ export interface BenchCase {
   speedup: number;
   gflops: number;
   baselineGflops: number;
+  /** Timed samples, and calls per sample. */
   runs: number;
   baselineRuns: number;
+  reps: number;
+  baselineReps: number;
 }
 
 export interface RunOptions extends BenchSettings {
@@ -53,15 +58,19 @@ function opCall(op: BenchOp, sh: BenchShape, t: { x: tf.Tensor; w: tf.Tensor; dy
   return () => tf.engine().runKernel(tf.Conv3DBackpropFilterV2, { x: t.x, dy: t.dy }, { strides, pad: 'valid', filterShape: sh.w }) as tf.Tensor;
 }
 
-async function timedCall(call: () => tf.Tensor): Promise<number> {
+async function timedSample(call: () => tf.Tensor, reps: number): Promise<number> {
   const t0 = performance.now();
-  const y = call();
-  const one = tf.slice(tf.reshape(y, [-1]), 0, 1);
+  const ys: tf.Tensor[] = [];
+  for (let i = 0; i < reps; i++) ys.push(call());
+  const one = tf.slice(tf.reshape(ys[reps - 1], [-1]), 0, 1);
   await one.data();
-  const ms = performance.now() - t0;
-  tf.dispose([y, one]);
+  const ms = (performance.now() - t0) / reps;
+  tf.dispose([...ys, one]);
   return ms;
 }
+
+const MIN_SAMPLE_MS = 40;
+const MAX_REPS = 16;
 
 const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
@@ -69,15 +78,17 @@ const median = (v: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function timeKernel(call: () => tf.Tensor, o: RunOptions, what: string): Promise<number[]> {
-  await timedCall(call);
+async function timeKernel(call: () => tf.Tensor, o: RunOptions, what: string): Promise<{ times: number[]; reps: number }> {
+  await timedSample(call, 1);
   activeBackend().monitor?.check(what);
+  const probe = await timedSample(call, 1);
+  const reps = Math.max(1, Math.min(MAX_REPS, Math.round(MIN_SAMPLE_MS / probe)));
   const times: number[] = [];
-  while (times.length < o.runs && (times.length === 0 || times.reduce((a, b) => a + b, 0) < o.budgetMs)) {
-    times.push(await timedCall(call));
+  while (times.length < o.runs && (times.length === 0 || times.reduce((a, b) => a + b * reps, 0) < o.budgetMs)) {
+    times.push(await timedSample(call, reps));
   }
   activeBackend().monitor?.check(what);
-  return times;
+  return { times, reps };
 }
 
 export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
@@ -89,10 +100,11 @@ export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
     for (const op of BENCH_OPS) {
       const call = opCall(op, sh, t);
       registerFastKernels();
-      const fast = await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (fast)`);
+      const f = await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (fast)`);
       restoreBuiltinKernels();
-      const base = o.noBaseline ? [NaN] : await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (tfjs)`);
+      const b = o.noBaseline ? { times: [NaN], reps: 0 } : await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (tfjs)`);
       registerFastKernels();
+      const [fast, base] = [f.times, b.times];
       const ms = median(fast);
       const baselineMs = median(base);
       const flop = 2 * shapeMacs(sh);
@@ -101,7 +113,7 @@ export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
         shape: { x: sh.x, filter: sh.w, dy: sh.dy }, paperShape: { x: sh.paperX },
         ms: round(ms), baselineMs: round(baselineMs), minMs: round(Math.min(...fast)), baselineMinMs: round(Math.min(...base)), speedup: round(baselineMs / ms),
         gflops: round(flop / ms / 1e6), baselineGflops: round(flop / baselineMs / 1e6),
-        runs: fast.length, baselineRuns: base.length,
+        runs: fast.length, baselineRuns: base.length, reps: f.reps, baselineReps: b.reps,
       };
       cases.push(c);
       o.log?.(`${c.layer.slice(0, 28).padEnd(28)} ${op.padEnd(15)} ${c.ms.toFixed(1).padStart(9)} ms (min ${c.minMs.toFixed(1)})  tfjs ${c.baselineMs.toFixed(1).padStart(9)} ms (min ${c.baselineMinMs.toFixed(1)})  ×${c.speedup.toFixed(1)}`);

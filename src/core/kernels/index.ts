@@ -10,6 +10,10 @@
  */
 export { registerFastKernels, restoreBuiltinKernels, fastKernelsRegistered, FAST_KERNEL_NAMES } from './registry';
 export { fastConv3D, fastConv3DConfig } from './conv3d/conv3d.kernel';
-export { conv3dReference } from './conv3d/conv3d.reference';
+export { fastConv3DBackpropInput, fastConv3DBackpropInputConfig } from './conv3d-backprop-input/conv3d-backprop-input.kernel';
+export { fastConv3DBackpropFilter, fastConv3DBackpropFilterConfig } from './conv3d-backprop-filter/conv3d-backprop-filter.kernel';
+export { conv3dReference, type ReferenceResult } from './conv3d/conv3d.reference';
+export { conv3dBackpropInputReference } from './conv3d-backprop-input/conv3d-backprop-input.reference';
+export { conv3dBackpropFilterReference } from './conv3d-backprop-filter/conv3d-backprop-filter.reference';
 export { configureConv3DKernels, conv3dKernelOptions, type Conv3DKernelOptions, type TuneFor } from './conv3d-common/options';
 export { conv3dGeometry, conv3dMacs, type Conv3DGeometry, type Conv3DPad } from './conv3d-common/geometry';
