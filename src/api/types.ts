@@ -50,6 +50,15 @@ export interface Workbench {
   show(id: string): void;
   /** CT window presets. */
   setWindow(preset: WindowPreset | { min: number; max: number }): void;
+
+  // ---- Training ----
+  /** Resolves once training has started. */
+  train(opts: TrainOptions): Promise<void>;
+  trainingStatus(): TrainingStatus;
+  stopTraining(): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
+  errorMap(imageId: string): Promise<ErrorMapSnapshot>;
 }
 
 export type WindowPreset = 'soft-tissue' | 'lung' | 'bone' | 'full';

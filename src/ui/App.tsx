@@ -1,5 +1,7 @@
 import { useCallback } from 'react';
 import type { AppController } from './controller';
+import type { TrainingController } from './training-controller';
+import { TrainingPanel } from './components/TrainingPanel';
 import { BackendBadge } from './components/BackendBadge';
 import { DropZone } from './components/DropZone';
 import { FileOpen } from './components/FileOpen';
@@ -9,7 +11,7 @@ import { ViewerPanel } from './components/ViewerPanel';
 import { VolumeList } from './components/VolumeList';
 import { WindowPresets } from './components/WindowPresets';
 
-export function App({ controller }: { controller: AppController }) {
+export function App({ controller, training }: { controller: AppController; training: TrainingController }) {
   const onFiles = useCallback((files: File[]) => void controller.loadDropped(files), [controller]);
   return (
     <div className="app">
@@ -34,6 +36,7 @@ export function App({ controller }: { controller: AppController }) {
       <main className="main">
         <ViewerPanel controller={controller} />
       </main>
+      <TrainingPanel controller={controller} training={training} />
       <Messages />
       <DropZone onFiles={onFiles} />
     </div>

@@ -4,6 +4,7 @@
  */
 import type { Workbench } from '../api/types';
 import type { AppController } from './controller';
+import type { TrainingController } from './training-controller';
 import { useAppStore } from './store';
 
 declare global {
@@ -17,7 +18,7 @@ export interface WorkbenchInternals {
   viewerLayers(): { id: string; name: string; kind: string; dims: number[]; opacity: number; calMin: number; calMax: number }[];
 }
 
-export function installWorkbenchApi(controller: AppController, ready: Promise<void>): void {
+export function installWorkbenchApi(controller: AppController, training: TrainingController, ready: Promise<void>): void {
   const api: Workbench & WorkbenchInternals = {
     ready,
     backend() {
@@ -35,6 +36,12 @@ export function installWorkbenchApi(controller: AppController, ready: Promise<vo
     show: (id) => void controller.show(id),
     setWindow: (w) => controller.setWindow(w),
     viewerLayers: () => controller.viewerState,
+    train: (opts) => training.train(opts),
+    trainingStatus: () => training.status(),
+    stopTraining: () => training.stop(),
+    pauseTraining: () => training.pause(),
+    resumeTraining: () => training.resume(),
+    errorMap: (imageId) => training.errorMap(imageId),
   };
   window.workbench = api;
 }

@@ -11,6 +11,7 @@ import { useAppStore, WINDOW_PRESETS, type WindowSetting } from './store';
 import { sourceToFiles } from './sources';
 import { groupFiles } from './drop';
 import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
+import { OverlayManager } from './overlays';
 
 export const DEMO = {
   image: 'demo/ct.nii.gz',
@@ -21,6 +22,7 @@ export class AppController {
   private readonly niftiById = new Map<string, ArrayBuffer>();
   private viewer?: NiivueViewer;
   private queue: Promise<unknown> = Promise.resolve();
+  readonly overlays = new OverlayManager(() => this.viewer);
 
   constructor(readonly engine: Remote<EngineApi>) {}
 
@@ -102,6 +104,7 @@ export class AppController {
     for (const r of removed) {
       this.niftiById.delete(r);
       this.viewer?.removeLayer(r);
+      this.overlays.forget(r);
     }
     this.store.removeVolumes(removed);
     this.store.pushMessage('info', `Removed ${target.name}.`);
@@ -139,6 +142,13 @@ export class AppController {
     if (!this.viewer) return;
     const labels = this.store.volumes.filter((v) => v.role === 'label' && v.imageId === imageInfo.id);
     await this.viewer.showScene(this.layerFor(imageInfo), labels.map((l) => this.layerFor(l)));
+    await this.overlays.refresh(imageInfo);
+  }
+
+  /** Applies overlay settings (error map on/off and opacity, centre density on/off) to the image on screen. */
+  async setOverlaySettings(s: Partial<OverlayManager['settings']>): Promise<void> {
+    this.overlays.settings = { ...this.overlays.settings, ...s };
+    await this.overlays.refresh(this.store.volumes.find((v) => v.id === this.store.activeImageId));
   }
 
   windowRange(w: WindowSetting, info?: VolumeInfo): { min: number; max: number } {
@@ -152,6 +162,11 @@ export class AppController {
     const info = this.store.volumes.find((v) => v.id === this.store.activeImageId);
     const r = this.windowRange(w, info);
     this.viewer?.setWindow(r.min, r.max);
+  }
+
+  /** See NiivueViewer.setRenderPane. */
+  setRenderPane(show: boolean): void {
+    this.viewer?.setRenderPane(show);
   }
 
   get viewerState() {

@@ -4,10 +4,13 @@ import { App } from './App';
 import { AppController } from './controller';
 import { startEngine } from './engine-client';
 import { installWorkbenchApi } from './api';
+import { TrainingController } from './training-controller';
 import './styles.css';
 
 const { api } = startEngine();
 const controller = new AppController(api);
+const training = new TrainingController(controller);
+(window as unknown as { __controller: AppController }).__controller = controller;
 
 // The demo scan opens on start unless the URL says ?demo=0 (tests that start empty use it).
 const params = new URLSearchParams(location.search);
@@ -15,11 +18,11 @@ const ready = (async () => {
   await controller.init();
   if (params.get('demo') !== '0') await controller.loadDemo();
 })();
-installWorkbenchApi(controller, ready);
+installWorkbenchApi(controller, training, ready);
 ready.catch(() => undefined);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App controller={controller} />
+    <App controller={controller} training={training} />
   </StrictMode>,
 );

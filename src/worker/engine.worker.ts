@@ -18,6 +18,22 @@ const api: EngineApi = {
   },
   removeVolume: async (id) => engine.removeVolume(id),
   volumes: async () => engine.volumes(),
+  async subscribe(handler) {
+    engine.onEvent((e) => {
+      // Voxel payloads move to the UI thread instead of being copied; the promise settles once the UI has handled it.
+      const transfer = 'data' in e ? [e.data.buffer as ArrayBuffer] : [];
+      return handler(Comlink.transfer(e, transfer));
+    });
+  },
+  train: (opts) => engine.train(opts),
+  pauseTraining: async () => engine.pauseTraining(),
+  resumeTraining: async () => engine.resumeTraining(),
+  stopTraining: () => engine.stopTraining(),
+  trainingStatus: async () => engine.trainingStatus(),
+  async errorMap(imageId) {
+    const snap = engine.errorMap(imageId);
+    return Comlink.transfer(snap, [snap.data.buffer as ArrayBuffer]);
+  },
 };
 
 Comlink.expose(api);

@@ -21,7 +21,13 @@ import type { VolumeStore } from './volume-store';
 
 export interface TrainerDeps {
   store: VolumeStore;
-  emit: (e: EngineEvent) => void;
+  /**
+   * Receives every event. For voxel events (error maps, densities) the trainer waits for the returned
+   * promise before it queues more GPU work: the UI updates its WebGL overlays while the GPU is idle, so
+   * the viewer's synchronous GL calls never wait behind a training step (on software adapters they would
+   * block the UI thread for seconds).
+   */
+  emit: (e: EngineEvent) => void | Promise<void>;
   now?: () => number;
 }
 
@@ -61,7 +67,6 @@ export class Trainer {
     run.session = openSession(plan);
     this.run = run;
     this.initialErrorMaps(run);
-    this.emit({ type: 'state', runId: id, state: 'running' });
     run.finished = this.loop(run);
     return { runId: id, plan };
   }
@@ -71,8 +76,8 @@ export class Trainer {
     if (prev?.session) prev.session.net.dispose();
   }
 
-  private emit(e: EngineEvent): void {
-    this.deps.emit(e);
+  private emit(e: EngineEvent): Promise<void> {
+    return Promise.resolve(this.deps.emit(e)).catch(() => undefined);
   }
 
   private initialErrorMaps(run: RunState): void {
@@ -95,6 +100,10 @@ export class Trainer {
     const geom = { outputSize: plan.outputSize, rFull: s.net.rFull, rContext: s.net.rContext };
     const aug = plan.augment ? DEFAULT_AUGMENT : NO_AUGMENT;
     try {
+      for (const pair of plan.train) {
+        const snap = run.errorMaps.get(pair.image.info.id)!;
+        await this.emit({ type: 'error-map', runId: run.id, imageId: pair.image.info.id, iteration: 0, dims: snap.dims, data: snap.data.slice() });
+      }
       for (let it = 0; it < plan.iterations && !run.stopRequested; it++) {
         await this.waitIfPaused(run);
         if (run.stopRequested) break;
@@ -131,7 +140,7 @@ export class Trainer {
     st.lr = lr;
     st.msPerIteration = ms;
     st.numTensors = tf.memory().numTensors;
-    this.emit({ type: 'iteration', runId: run.id, iteration, iterations: run.plan.iterations, loss, lr, acceptRate, msPerIteration: ms, numTensors: st.numTensors });
+    void this.emit({ type: 'iteration', runId: run.id, iteration, iterations: run.plan.iterations, loss, lr, acceptRate, msPerIteration: ms, numTensors: st.numTensors });
   }
 
   /** Recomputes E = 1 − p_true on training image `i` with the current weights and publishes it. */
@@ -144,16 +153,16 @@ export class Trainer {
     const e = toScanGrid(grid, s.errorMaps.error(i), 'linear').data as Float32Array;
     const data = unitToBytes(e);
     run.errorMaps.set(info.id, { dims: [...info.dims], data, updatedAtIteration: iteration });
-    this.emit({ type: 'error-map', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: data.slice() });
+    await this.emit({ type: 'error-map', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: data.slice() });
     const density = toScanGrid(grid, s.errorMaps.densityToUint8(i), 'nearest').data as Uint8Array;
-    this.emit({ type: 'density', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: density });
+    await this.emit({ type: 'density', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: density });
   }
 
   private async validate(run: RunState, iteration: number): Promise<void> {
     const s = run.session!;
     const dice = await validationDice({ net: s.net, set: s.valSet!, grids: s.valGrids, truth: s.valTruth, classNames: run.plan.classNames });
     run.status.valDice = dice;
-    this.emit({ type: 'validation', runId: run.id, iteration, dice });
+    void this.emit({ type: 'validation', runId: run.id, iteration, dice });
   }
 
   private finish(run: RunState, state: 'done' | 'error', error?: string): void {
@@ -161,7 +170,7 @@ export class Trainer {
     if (error) run.status.error = error;
     if (run.session) closeSession(run.session);
     run.status.numTensors = tf.memory().numTensors;
-    this.emit({ type: 'state', runId: run.id, state, error });
+    void this.emit({ type: 'state', runId: run.id, state, error });
   }
 
   pause(): void {
@@ -169,7 +178,7 @@ export class Trainer {
     if (!run || run.status.state !== 'running') return;
     run.paused = true;
     run.status.state = 'paused';
-    this.emit({ type: 'state', runId: run.id, state: 'paused' });
+    void this.emit({ type: 'state', runId: run.id, state: 'paused' });
   }
 
   resume(): void {
@@ -177,7 +186,7 @@ export class Trainer {
     if (!run || run.status.state !== 'paused') return;
     run.paused = false;
     run.status.state = 'running';
-    this.emit({ type: 'state', runId: run.id, state: 'running' });
+    void this.emit({ type: 'state', runId: run.id, state: 'running' });
     run.resume?.();
   }
 

@@ -54,6 +54,7 @@ export class NiivueViewer {
       isRadiologicalConvention: true,
       logLevel: 'error',
       loadingText: 'Drop a scan here',
+      isAntiAlias: false,
     });
   }
 
@@ -125,14 +126,25 @@ export class NiivueViewer {
     this.nv.setOpacity(i, opacity);
   }
 
-  /** Replaces an overlay's voxels in place (same grid): cheap enough for live error-map updates. */
+  /**
+   * Replaces an overlay's voxels in place (same grid), for live error-map updates. Only the overlays are
+   * re-composited: NiiVue's updateGLVolume would also re-upload the base image and recompute its gradient
+   * texture for the 3-D render, which on a software GL takes most of a second.
+   */
   updateLayerData(id: string, data: ArrayLike<number>): void {
-    const l = this.layers.find((x) => x.spec.id === id);
+    const i = this.layers.findIndex((x) => x.spec.id === id);
+    const l = this.layers[i];
     if (!l || !l.image.img) return;
     const img = l.image.img;
     if (img.length !== data.length) throw new Error(`layer ${id} has ${img.length} voxels, update has ${data.length}`);
-    for (let i = 0; i < data.length; i++) img[i] = data[i];
-    this.nv.updateGLVolume();
+    img.set(data as ArrayLike<number>);
+    if (i === 0 || this.nv.volumes.length !== this.layers.length) {
+      this.nv.updateGLVolume();
+      return;
+    }
+    // Overlays are blended in order into one texture, so every overlay is redrawn, the base image is not.
+    for (let k = 1; k < this.nv.volumes.length; k++) this.nv.refreshLayers(this.nv.volumes[k], k);
+    this.nv.drawScene();
   }
 
   state(): ViewerLayerState[] {
@@ -145,6 +157,17 @@ export class NiivueViewer {
       calMin: l.image.cal_min ?? NaN,
       calMax: l.image.cal_max ?? NaN,
     }));
+  }
+
+  /**
+   * Shows or hides the 3-D render pane of the 2×2 layout. On a software adapter each frame of the render
+   * pane costs the UI thread ~0.3–1 s, so it pauses while training runs there.
+   */
+  setRenderPane(show: boolean): void {
+    const want = show ? SHOW_RENDER.ALWAYS : SHOW_RENDER.NEVER;
+    if (this.nv.opts.multiplanarShowRender === want) return;
+    this.nv.opts.multiplanarShowRender = want;
+    this.nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
   }
 
   /** The underlying NiiVue instance, for the drawing tools (pen, fill, erase, undo). */

@@ -1,0 +1,82 @@
+import { test, expect } from './fixtures/workbench';
+
+test.describe('training in the browser on WebGPU', () => {
+  test('tiny preset with isample on the downsampled demo scan: loss falls, error map changes, tensors flat, UI responsive', async ({ wb, page }) => {
+    test.setTimeout(600_000);
+    await wb.open();
+    const [ct] = await wb.volumes();
+
+    await page.evaluate(
+      (id) => window.workbench.train({ images: [id], validation: [id], classes: [1, 4], preset: 'tiny', sampler: 'isample', epsilon: 0.01, iterations: 30, batchSize: 4, seed: 7, spacing: [8, 8, 8], errorMapEvery: 10, validateEvery: 30, learningRate: 0.05 }),
+      ct.id,
+    );
+    // From here the run is under way: the UI thread must stay responsive.
+    await wb.recordLongTasks();
+    const initial = await page.evaluate(async (id) => {
+      const m = await window.workbench.errorMap(id);
+      return { it: m.updatedAtIteration, dims: m.dims, n: m.data.length, all255: m.data.every((v) => v === 255) };
+    }, ct.id);
+    expect(initial).toEqual({ it: 0, dims: [122, 101, 112], n: 122 * 101 * 112, all255: true });
+
+    // Poll the status as a script would; record the tensor count along the way.
+    const tensorCounts: number[] = [];
+    await expect
+      .poll(
+        async () => {
+          const s = await page.evaluate(() => window.workbench.trainingStatus());
+          if (s.iteration >= 3 && s.state === 'running') tensorCounts.push(s.numTensors);
+          return s.state;
+        },
+        { timeout: 540_000, intervals: [1000] },
+      )
+      .toMatch(/done|error/);
+    const st = await page.evaluate(() => window.workbench.trainingStatus());
+    expect(st.error).toBeUndefined();
+    expect(st.state).toBe('done');
+    expect(st.iteration).toBe(30);
+    expect(st.lossHistory).toHaveLength(30);
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    expect(mean(st.lossHistory.slice(-8))).toBeLessThan(mean(st.lossHistory.slice(0, 8)));
+    expect(st.acceptRate).toBeGreaterThan(0);
+    expect(st.acceptRate).toBeLessThanOrEqual(1);
+    expect(tensorCounts.length).toBeGreaterThan(2);
+    expect(new Set(tensorCounts).size).toBe(1);
+    expect(Object.keys(st.valDice ?? {}).sort()).toEqual(['liver', 'spleen']);
+
+    const after = await page.evaluate(async (id) => {
+      const m = await window.workbench.errorMap(id);
+      let changed = 0;
+      for (const v of m.data) if (v !== 255) changed++;
+      return { it: m.updatedAtIteration, changed, n: m.data.length };
+    }, ct.id);
+    expect(after.it).toBe(30);
+    expect(after.changed).toBeGreaterThan(after.n / 2);
+
+    // The error map is on screen as a heat overlay, and the charts are drawn.
+    const layers = await page.evaluate(() => window.workbench.viewerLayers());
+    expect(layers.some((l) => l.kind === 'heat' && l.id.startsWith('error:'))).toBe(true);
+    await expect(page.getByTestId('chart.loss')).toBeVisible();
+    await expect(page.getByTestId('train.state')).toHaveText('done');
+
+    expect(wb.gpuErrors()).toEqual([]);
+    const long = await wb.longTasks();
+    expect(long.filter((d) => d > 200)).toEqual([]);
+  });
+
+  test('a scan without a label map is refused with a message, and nothing is lost', async ({ wb }) => {
+    await wb.open();
+    const mr = await wb.loadVolume('/__test-data/mr-abdomen/mr.nii.gz', { role: 'image' });
+    if ('error' in mr) throw new Error(mr.error);
+    const r = await wb.page.evaluate(async (id) => {
+      try {
+        await window.workbench.train({ images: [id], iterations: 5 });
+        return 'started';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }, mr.id);
+    expect(r).toMatch(/mr\.nii\.gz has no label map attached/);
+    expect(await wb.lastError()).toBe(r);
+    expect(await wb.volumes()).toHaveLength(3);
+  });
+});

@@ -1,0 +1,122 @@
+import { useMemo, useState } from 'react';
+import type { LossName, PresetName, SamplerName, TrainOptions, VolumeInfo } from '../../api/types';
+import { useAppStore } from '../store';
+import { demoTrainingDefaults } from '../training-controller';
+
+function isSoftware(): boolean {
+  const b = useAppStore.getState().backend;
+  return !b || b.name !== 'webgpu' || /swiftshader|llvmpipe|software/i.test(b.adapter);
+}
+
+function labelled(vols: VolumeInfo[]): VolumeInfo[] {
+  return vols.filter((v) => v.role === 'image' && vols.some((l) => l.role === 'label' && l.imageId === v.id));
+}
+
+function NumberField(p: { label: string; value: number; step?: number; min?: number; testId: string; onChange: (v: number) => void }) {
+  return (
+    <label className="field">
+      {p.label}
+      <input type="number" value={p.value} step={p.step ?? 1} min={p.min ?? 0} data-testid={p.testId} onChange={(e) => p.onChange(Number(e.currentTarget.value))} />
+    </label>
+  );
+}
+
+/** The run's settings: scans, classes, network, sampler, loss and budget. */
+export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart: (o: TrainOptions) => void }) {
+  const volumes = useAppStore((s) => s.volumes);
+  const candidates = useMemo(() => labelled(volumes), [volumes]);
+  const d = useMemo(() => demoTrainingDefaults(isSoftware()), []);
+  const [train, setTrain] = useState<string[] | undefined>();
+  const [val, setVal] = useState<string[] | undefined>();
+  const [classes, setClasses] = useState<number[] | undefined>();
+  const [preset, setPreset] = useState<PresetName>(d.preset!);
+  const [sampler, setSampler] = useState<SamplerName>('isample');
+  const [epsilon, setEpsilon] = useState(0.01);
+  const [loss, setLoss] = useState<LossName>('cross-entropy');
+  const [lr, setLr] = useState(0.05);
+  const [iterations, setIterations] = useState(d.iterations!);
+  const [batchSize, setBatchSize] = useState(d.batchSize!);
+  const [seed, setSeed] = useState(1);
+  const [spacing, setSpacing] = useState(d.spacing![0]);
+
+  const trainIds = train ?? candidates.slice(0, 1).map((v) => v.id);
+  const valIds = val ?? trainIds;
+  const labelNames = useMemo(() => {
+    const out = new Map<number, string>();
+    for (const l of volumes.filter((v) => v.role === 'label' && trainIds.includes(v.imageId ?? ''))) {
+      for (const [k, n] of Object.entries(l.labels ?? {})) out.set(Number(k), n);
+    }
+    return [...out.entries()].sort((a, b) => a[0] - b[0]);
+  }, [volumes, trainIds]);
+  const chosenClasses = classes ?? labelNames.map(([k]) => k);
+  const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
+
+  if (candidates.length === 0) return <p className="muted">Load a scan with a label map to train on it.</p>;
+  return (
+    <div className="training-form">
+      <div className="field-group">
+        <span className="field-title">Scans (train / validate)</span>
+        {candidates.map((v) => (
+          <div key={v.id} className="scan-row">
+            <input type="checkbox" title="train" checked={trainIds.includes(v.id)} onChange={() => setTrain(toggle(trainIds, v.id))} />
+            <input type="checkbox" title="validate" checked={valIds.includes(v.id)} onChange={() => setVal(toggle(valIds, v.id))} />
+            <span title={v.name}>{v.name}</span>
+          </div>
+        ))}
+      </div>
+      <div className="field-group">
+        <span className="field-title">Classes</span>
+        <div className="chips">
+          {labelNames.map(([k, n]) => (
+            <label key={k} className="chip">
+              <input type="checkbox" checked={chosenClasses.includes(k)} onChange={() => setClasses(chosenClasses.includes(k) ? chosenClasses.filter((c) => c !== k) : [...chosenClasses, k].sort((a, b) => a - b))} />
+              {n}
+            </label>
+          ))}
+        </div>
+      </div>
+      <div className="field-grid">
+        <label className="field">Network
+          <select value={preset} data-testid="train.preset" onChange={(e) => setPreset(e.currentTarget.value as PresetName)}>
+            <option value="tiny">tiny (CI-sized)</option>
+            <option value="small">small (laptop GPU)</option>
+            <option value="paper">paper (649k params)</option>
+          </select>
+        </label>
+        <label className="field">Sampler
+          <select value={sampler} data-testid="train.sampler" onChange={(e) => setSampler(e.currentTarget.value as SamplerName)}>
+            <option value="isample">isample</option>
+            <option value="uniform">uniform</option>
+          </select>
+        </label>
+        {sampler === 'isample' && <NumberField label="ε" value={epsilon} step={0.01} testId="train.epsilon" onChange={setEpsilon} />}
+        <label className="field">Loss
+          <select value={loss} data-testid="train.loss" onChange={(e) => setLoss(e.currentTarget.value as LossName)}>
+            <option value="cross-entropy">cross-entropy</option>
+            <option value="iou">soft IoU (Jaccard)</option>
+            <option value="dice">soft Dice</option>
+          </select>
+        </label>
+        <NumberField label="Learning rate" value={lr} step={0.001} testId="train.lr" onChange={setLr} />
+        <NumberField label="Iterations" value={iterations} min={1} testId="train.iterations" onChange={setIterations} />
+        <NumberField label="Batch" value={batchSize} min={1} testId="train.batch" onChange={setBatchSize} />
+        <NumberField label="Spacing (mm)" value={spacing} step={0.5} min={0.5} testId="train.spacing" onChange={setSpacing} />
+        <NumberField label="Seed" value={seed} testId="train.seed" onChange={setSeed} />
+      </div>
+      <button
+        className="primary"
+        data-testid="train.start"
+        disabled={disabled || trainIds.length === 0 || chosenClasses.length === 0}
+        onClick={() =>
+          onStart({
+            images: trainIds, validation: valIds, classes: chosenClasses, preset, sampler, epsilon, loss,
+            learningRate: lr, iterations, batchSize, seed, spacing: [spacing, spacing, spacing],
+            errorMapEvery: d.errorMapEvery, validateEvery: d.validateEvery,
+          })
+        }
+      >
+        Start training
+      </button>
+    </div>
+  );
+}
