@@ -24,15 +24,15 @@ export function overlayId(kind: OverlayKind, imageId: string): string {
   return `${kind}:${imageId}`;
 }
 
-/** A uint8 field on an image's grid as a NIfTI file (for the viewer). */
-export function fieldNifti(info: VolumeInfo, name: string, data: Uint8Array): ArrayBuffer {
+/** A uint8 field on an image's grid as a NIfTI file (for the viewer); `slope` maps bytes to shown values. */
+export function fieldNifti(info: VolumeInfo, name: string, data: Uint8Array, slope = 1): ArrayBuffer {
   const v: Volume = {
     name,
     dims: [...info.dims],
     spacing: [...info.spacing],
     affine: Float64Array.from(info.affine),
     data,
-    scale: { slope: 1, inter: 0 },
+    scale: { slope, inter: 0 },
   };
   const bytes = writeNifti(v, { gzip: false });
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -69,11 +69,12 @@ export class OverlayManager {
     await v.addLayer({
       id: overlayId(kind, image.id),
       name: kind === 'error' ? `error map of ${image.name}` : `patch centres in ${image.name}`,
-      nifti: fieldNifti(image, kind, f.data),
+      // E is stored as E × 255; the file's scale slope makes the colour bar read E in [0, 1].
+      nifti: fieldNifti(image, kind, f.data, kind === 'error' ? 1 / 255 : 1),
       kind: 'heat',
       colormap: kind === 'error' ? 'hot' : 'electric',
-      calMin: kind === 'error' ? 8 : 1,
-      calMax: 255,
+      calMin: kind === 'error' ? 0.03 : 1,
+      calMax: kind === 'error' ? 1 : 255,
       opacity: kind === 'error' ? this.settings.errorOpacity : 0.8,
     });
   }
