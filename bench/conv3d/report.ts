@@ -14,16 +14,38 @@ export interface Conv3dBenchResult {
 
 const f = (v: number, d = 1): string => (Number.isFinite(v) ? v.toFixed(d) : '–');
 
+/** "full L5, full L6, full L7, context L5" → "full L5–L7, context L5". */
+export function compactLayers(layer: string): string {
+  const groups = new Map<string, number[]>();
+  const other: string[] = [];
+  for (const part of layer.split(', ')) {
+    const m = /^(.*) L(\d+)$/.exec(part);
+    if (!m) other.push(part);
+    else groups.set(m[1], [...(groups.get(m[1]) ?? []), Number(m[2])]);
+  }
+  const out = [...groups].map(([path, ls]) => {
+    const runs: string[] = [];
+    for (let i = 0; i < ls.length; ) {
+      let j = i;
+      while (j + 1 < ls.length && ls[j + 1] === ls[j] + 1) j++;
+      runs.push(j > i ? `L${ls[i]}–L${ls[j]}` : `L${ls[i]}`);
+      i = j + 1;
+    }
+    return `${path} ${runs.join(', ')}`;
+  });
+  return [...out, ...other].join(', ');
+}
+
 export function markdownTable(r: Conv3dBenchResult): string {
   const lines = [
     `**conv3d, ${r.adapter}** (${r.machine.runtime}, ${r.date.slice(0, 10)}; batch ${r.settings.batch}` +
       `${r.settings.maxOutput ? `, outputs capped at ${r.settings.maxOutput}³` : ', paper sizes'}; median of ≤${r.settings.runs} runs)`,
     '',
-    '| layer | op | x shape | fast ms | tfjs ms | speedup | GFLOP/s |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: |',
+    '| layer | op | x | filter | fast ms | tfjs ms | speedup | GFLOP/s |',
+    '| --- | --- | --- | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const c of r.cases) {
-    lines.push(`| ${c.layer} | ${c.op} | ${c.shape.x.join('×')} | ${f(c.ms)} | ${f(c.baselineMs)} | ${f(c.speedup)}× | ${f(c.gflops, 2)} |`);
+    lines.push(`| ${compactLayers(c.layer)} | ${c.op} | ${c.shape.x.join('×')} | ${c.shape.filter.join('×')} | ${f(c.ms)} | ${f(c.baselineMs)} | ${f(c.speedup)}× | ${f(c.gflops, 2)} |`);
   }
   const g = r.summary.geomeanSpeedup;
   lines.push('');
