@@ -1,22 +1,27 @@
 /**
  * WGSL for the "halo" convolution used by the forward conv3d and its input gradient.
  *
- * One workgroup computes an output block of BD×BH×BW voxels × one tile of output channels. For each
- * chunk of CK reduction channels it stages in workgroup memory the source voxels the block reads
- * (the block's halo, laid out [ci][hd][hh][hw]). Each thread then accumulates RM consecutive voxels
- * along W × RNV vec4s of output channels in registers: an implicit GEMM whose A operand is read from
- * the halo instead of an im2col copy, so each source value is fetched from global memory once per
- * block rather than once per tap. Filter rows are read as vec4s straight from global memory: every
- * thread of a channel tile reads the same address (a broadcast served by the cache), and on
- * SwiftShader workgroup-memory loads cost far more (in compile and run time) than buffer loads.
+ * One workgroup computes an output block of BD×BH×BW voxels × one tile of output channels; each
+ * thread accumulates RM consecutive voxels along W × RNV vec4s of output channels in registers
+ * (an implicit GEMM: the A operand is read through the conv geometry, never copied as im2col).
+ * Where the source voxels come from depends on the tiling's `staging` (see options.ts):
+ *  - 'workgroup' (GPU tuning): for each chunk of CK reduction channels the block's halo is staged in
+ *    workgroup memory, laid out [ci][hd][hh][hw], so each source value is read from global memory
+ *    once per block rather than once per tap;
+ *  - 'global' (CPU tuning): read straight from the storage buffer, vec4 over 4 reduction channels
+ *    when CR allows, no barriers (SwiftShader's workgroup-memory loads are slow to compile and run).
+ * Filter rows are read as vec4s straight from global memory: every thread of a channel tile reads
+ * the same address (a broadcast served by the cache).
  *
  * Modes (src is [N, D, H, W, CR] NDHWC, the result [N, OD, OH, OW, CO]):
  *  - forward:            src = x,  out[o] += x[o*s - pad + t*d] · W[t, cr, co]
  *  - input-unit-stride:  src = dy, stride 1: a forward conv with pad K-1-pad and W = the filter
- *                        flipped in space with its channel axes swapped (made by FilterTransposeProgram)
+ *                        flipped in space with its channel axes swapped (made by FilterTransposeProgram),
+ *                        or, with 'global' staging and CR % 4 == 0, the original filter read with
+ *                        dot products over 4 reduction channels (readsOriginalFilter)
  *  - input-strided:      src = dy, dx[i] += dy[(i + pad - t)/s] · W[t, cr, co] where divisible,
- *                        W = the filter with its channel axes swapped
- * In every mode W is [KD, KH, KW, CR, CO]; it is bound as vec4s when CO is a multiple of 4.
+ *                        W = the filter with its channel axes swapped (always 'workgroup' staging)
+ * W is [KD, KH, KW, CR, CO] (bound as vec4s when CO is a multiple of 4) except with readsOriginalFilter.
  */
 import { prod3, type Vec3 } from './geometry';
 import type { HaloConvTiling, HaloMode } from './tiling';
