@@ -2,7 +2,8 @@
  * Tuning switch of the conv3d kernels: which kind of adapter the tiles are chosen for.
  *
  *  - 'gpu': the source block's halo is staged in workgroup memory (one global read per source value
- *    per block), 4 voxels × ≤ 16 channels per thread, and the filter gradient stages halos too;
+ *    per block; not for fewer than 4 output channels), 4 voxels × ≤ 16 channels per thread, and the
+ *    filter gradient stages halos too;
  *  - 'cpu': for CPU adapters such as SwiftShader, whose workgroup-memory loads and barriers are slow
  *    and where every load is a per-lane gather: sources read straight from the storage buffer (vec4
  *    over 4 channels when the count allows), up to 12 voxels × 20 channels per thread, and a filter

@@ -140,7 +140,8 @@ export function haloConvTiling(p: HaloConvShape, limits: KernelLimits): HaloConv
   const budget = workgroupBudgetFloats(limits.maxComputeWorkgroupStorageSize);
   const cpu = resolveTuning(limits.software) === 'cpu';
   const rm = chooseRm(p.outDims[2], cpu);
-  const staging: Staging = p.mode === 'input-strided' || !cpu ? 'workgroup' : 'global';
+  // Under 4 output channels a staged value feeds too few multiply-adds to pay for staging.
+  const staging: Staging = p.mode === 'input-strided' ? 'workgroup' : cpu || p.outChannels < 4 ? 'global' : 'workgroup';
   let maxVec4 = 16;
   for (;;) {
     const channels = splitChannels(p.outChannels, cpu ? 5 : 4, maxVec4);
