@@ -98,6 +98,14 @@ export interface TrainOptions {
   scansPerBatch?: number;
   /** A name for the run in charts (default: sampler and ε). */
   runName?: string;
+  /**
+   * Intensity augmentation per patch (default off): v ← v·scale + shift in scaled units (and gamma, noise).
+   * `true` uses the default ranges (scale U(0.9, 1.1), shift U(−0.1, 0.1), gamma U(0.8, 1.25), noise σ U(0, 0.05));
+   * an object overrides some of them.
+   */
+  photometric?: boolean | { scale?: [number, number]; shift?: [number, number]; gamma?: [number, number]; noiseSigma?: [number, number] };
+  /** Loss weight per class, background first (length = classes + 1); default all 1. */
+  classWeights?: number[];
 }
 
 export interface TrainingStatus {

@@ -7,6 +7,7 @@ import type { TrainOptions } from '../../api/types';
 import type { Vec3 } from '../data';
 import { WorkbenchError } from '../errors';
 import { presetConfig, type PresetName } from '../networks';
+import { DEFAULT_AUGMENT, type PhotometricParams } from '../transforms';
 import type { LrSchedule } from './schedule';
 import type { StoredVolume, VolumeStore } from './volume-store';
 
@@ -31,6 +32,10 @@ export interface TrainingPlan {
   errorMapEvery: number;
   validateEvery: number;
   augment: boolean;
+  /** Intensity augmentation (`enabled: false` when off). */
+  photometric: PhotometricParams;
+  /** Loss weight per class (background first), when not all 1. */
+  classWeights?: number[];
   scansPerBatch: number;
   /** Label values learnt, in class order (class k = classes[k − 1]; class 0 is background). */
   classes: number[];
@@ -66,6 +71,30 @@ export function scheduleFor(lr: number, iterations: number): LrSchedule {
   const batchesPerEpoch = 100;
   const warmupEpochs = Math.min(5, (0.1 * iterations) / batchesPerEpoch);
   return { baseLearningRate: lr, warmupEpochs, batchesPerEpoch, decayEveryEpochs: 25, decayFactor: 0.5 };
+}
+
+function range(name: string, v: [number, number] | undefined, dflt: [number, number]): [number, number] {
+  if (v === undefined) return [...dflt];
+  if (!Array.isArray(v) || v.length !== 2 || !v.every(Number.isFinite) || v[0] > v[1]) {
+    throw new WorkbenchError('bad-argument', `photometric.${name} must be [low, high] with low ≤ high; got ${JSON.stringify(v)}.`);
+  }
+  return [v[0], v[1]];
+}
+
+/** `photometric` option → sampler parameters (off unless asked for). */
+export function photometricFor(opt: TrainOptions['photometric']): PhotometricParams {
+  const d = DEFAULT_AUGMENT.photometric;
+  if (!opt) return { ...d, enabled: false };
+  const o = opt === true ? {} : opt;
+  return { enabled: true, scale: range('scale', o.scale, d.scale), shift: range('shift', o.shift, d.shift), gamma: range('gamma', o.gamma, d.gamma), noiseSigma: range('noiseSigma', o.noiseSigma, d.noiseSigma) };
+}
+
+function checkClassWeights(w: number[] | undefined, k: number): number[] | undefined {
+  if (w === undefined) return undefined;
+  if (!Array.isArray(w) || w.length !== k || w.some((v) => !(v >= 0 && Number.isFinite(v))) || !w.some((v) => v > 0)) {
+    throw new WorkbenchError('bad-argument', `classWeights needs ${k} non-negative numbers (background first), not all 0; got ${JSON.stringify(w)}.`);
+  }
+  return [...w];
 }
 
 export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: { preset: PresetName }): TrainingPlan {
@@ -110,6 +139,8 @@ export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: {
     errorMapEvery: positiveInt('errorMapEvery', opts.errorMapEvery, 25),
     validateEvery: positiveInt('validateEvery', opts.validateEvery, 50),
     augment: opts.augment ?? true,
+    photometric: photometricFor(opts.photometric),
+    classWeights: checkClassWeights(opts.classWeights, classes.length + 1),
     scansPerBatch: positiveInt('scansPerBatch', opts.scansPerBatch, 1, train.length),
     classes,
     classNames: ['background', ...classes.map((c) => names[c] ?? `label ${c}`)],

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../../api/types';
 import type { EngineEvent } from '../../worker/events';
+import type { DualPathNet } from '../networks';
 import { isSoftwareAdapter } from '../backend/select';
 import { errorMessage, WorkbenchError } from '../errors';
 import { Rng } from '../random';
@@ -18,6 +19,20 @@ import { planTraining, type TrainingPlan } from './train-options';
 import { closeSession, openSession, type TrainingSession } from './training-session';
 import { toScanGrid, unitToBytes } from './training-data';
 import type { VolumeStore } from './volume-store';
+
+/** Optional extras for `Trainer.start` (used by the training CLI): resuming and checkpoints. */
+export interface TrainerHooks {
+  /**
+   * Continue an earlier run of the same plan: its weights (batch-norm averages included) are copied into the
+   * new network, the loop starts at `iteration` (so the learning-rate schedule continues) and isample's error
+   * maps are restored when given. The random streams restart from the seed and `iteration`, so a resumed run is
+   * close to, not bit-identical with, an uninterrupted one.
+   */
+  resume?: { net: DualPathNet; iteration: number; errorMaps?: Float32Array[] };
+  /** Awaited every `checkpointEvery` iterations and after the last one, with the live network and error maps. */
+  onCheckpoint?: (c: { iteration: number; plan: TrainingPlan; net: DualPathNet; errorMaps: Float32Array[] }) => Promise<void> | void;
+  checkpointEvery?: number;
+}
 
 export interface TrainerDeps {
   store: VolumeStore;
@@ -42,9 +57,25 @@ interface RunState {
   finished: Promise<void>;
   /** Latest E × 255 per training image id, on the scan's grid. */
   errorMaps: Map<string, ErrorMapSnapshot>;
+  hooks: TrainerHooks;
 }
 
 let runCounter = 0;
+
+/** Copies a resumed run's weights and error maps into a freshly opened session. */
+function resumeSession(s: TrainingSession, r: NonNullable<TrainerHooks['resume']>): void {
+  const src = new Map(r.net.params.list.map((p) => [p.name, p.variable]));
+  for (const p of s.net.params.list) {
+    const v = src.get(p.name);
+    if (!v || v.shape.join() !== p.variable.shape.join()) {
+      throw new WorkbenchError('bad-model', `The checkpoint to resume from has no weight "${p.name}" shaped [${p.variable.shape.join(', ')}]; it was saved by a different network.`);
+    }
+    p.variable.assign(v);
+  }
+  r.errorMaps?.forEach((e, i) => {
+    if (i < s.grids.length) s.errorMaps.updateFromPTrue(i, e.map((x) => 1 - x));
+  });
+}
 
 export class Trainer {
   private run?: RunState;
@@ -55,16 +86,17 @@ export class Trainer {
   }
 
   /** Validates the options, prepares data and the network, and starts the loop; resolves once started. */
-  async start(opts: TrainOptions): Promise<{ runId: string; plan: TrainingPlan }> {
+  async start(opts: TrainOptions, hooks: TrainerHooks = {}): Promise<{ runId: string; plan: TrainingPlan }> {
     if (this.run && (this.run.status.state === 'running' || this.run.status.state === 'paused')) {
       throw new WorkbenchError('busy', 'A training run is already going; stop it before starting another.');
     }
     const plan = planTraining(opts, this.deps.store, { preset: isSoftwareAdapter() ? 'tiny' : 'small' });
     const id = `run-${++runCounter}`;
     const status: TrainingStatus = { state: 'running', iteration: 0, loss: NaN, lossHistory: [], acceptRate: NaN, numTensors: tf.memory().numTensors, iterations: plan.iterations, runId: id };
-    const run: RunState = { id, plan, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map() };
+    const run: RunState = { id, plan, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map(), hooks };
     this.disposePrevious();
     run.session = openSession(plan);
+    if (hooks.resume) resumeSession(run.session, hooks.resume);
     this.run = run;
     this.initialErrorMaps(run);
     run.finished = this.loop(run);
@@ -96,15 +128,18 @@ export class Trainer {
   private async loop(run: RunState): Promise<void> {
     const s = run.session!;
     const { plan } = run;
-    const rng = new Rng(plan.seed ^ 0x5eed);
+    const first = run.hooks.resume?.iteration ?? 0;
+    const rng = new Rng(first === 0 ? plan.seed ^ 0x5eed : ((plan.seed ^ 0x5eed) + Math.imul(first, 0x9e3779b1)) >>> 0);
     const geom = { outputSize: plan.outputSize, rFull: s.net.rFull, rContext: s.net.rContext };
-    const aug = plan.augment ? DEFAULT_AUGMENT : NO_AUGMENT;
+    const aug = { ...(plan.augment ? DEFAULT_AUGMENT : NO_AUGMENT), photometric: plan.photometric };
+    const lossOptions = plan.classWeights ? { classWeights: plan.classWeights } : undefined;
+    const every = run.hooks.checkpointEvery ?? 0;
     try {
       for (const pair of plan.train) {
         const snap = run.errorMaps.get(pair.image.info.id)!;
         await this.emit({ type: 'error-map', runId: run.id, imageId: pair.image.info.id, iteration: 0, dims: snap.dims, data: snap.data.slice() });
       }
-      for (let it = 0; it < plan.iterations && !run.stopRequested; it++) {
+      for (let it = first; it < plan.iterations && !run.stopRequested; it++) {
         await this.waitIfPaused(run);
         if (run.stopRequested) break;
         const t0 = this.now();
@@ -116,7 +151,7 @@ export class Trainer {
         try {
           const { full, context, labels } = batch;
           if (!labels) throw new Error('the patch sampler returned no label targets for a labelled training set');
-          ({ loss } = await trainStep({ net: s.net, optimizer: s.optimizer, batch: { full, context, labels }, loss: plan.loss, what: `training step ${it + 1}` }));
+          ({ loss } = await trainStep({ net: s.net, optimizer: s.optimizer, batch: { full, context, labels }, loss: plan.loss, lossOptions, what: `training step ${it + 1}` }));
         } finally {
           tf.dispose([batch.full, batch.context, ...(batch.labels ? [batch.labels] : [])]);
         }
@@ -124,6 +159,7 @@ export class Trainer {
         this.recordIteration(run, it + 1, loss, lr, picked.stats.acceptanceRate, this.now() - t0);
         if ((it + 1) % plan.errorMapEvery === 0) await this.updateErrorMap(run, ((it + 1) / plan.errorMapEvery - 1) % plan.train.length, it + 1);
         if (s.valSet && ((it + 1) % plan.validateEvery === 0 || it + 1 === plan.iterations)) await this.validate(run, it + 1);
+        if (run.hooks.onCheckpoint && ((every > 0 && (it + 1) % every === 0) || it + 1 === plan.iterations)) await this.checkpoint(run, it + 1);
       }
       this.finish(run, 'done');
     } catch (e) {
@@ -156,6 +192,12 @@ export class Trainer {
     await this.emit({ type: 'error-map', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: data.slice() });
     const density = toScanGrid(grid, s.errorMaps.densityToUint8(i), 'nearest').data as Uint8Array;
     await this.emit({ type: 'density', runId: run.id, imageId: info.id, iteration, dims: [...info.dims], data: density });
+  }
+
+  private async checkpoint(run: RunState, iteration: number): Promise<void> {
+    const s = run.session!;
+    const errorMaps = s.grids.map((_, i) => s.errorMaps.error(i));
+    await run.hooks.onCheckpoint?.({ iteration, plan: run.plan, net: s.net, errorMaps });
   }
 
   private async validate(run: RunState, iteration: number): Promise<void> {

@@ -1,0 +1,18 @@
+/**
+ * WebGPU for the CLI scripts (Node): Dawn through `installNodeWebGPU`, then the workbench backend (fast
+ * conv3d kernels registered by `initBackend`). Run with the SwiftShader paths set on machines without a GPU.
+ */
+import { initBackend, type ActiveBackend } from '../core/backend/select';
+import { installNodeWebGPU } from './node-webgpu';
+
+export async function nodeWebGPU(): Promise<ActiveBackend> {
+  if (!installNodeWebGPU()) throw new Error('the npm package "webgpu" (Dawn) could not be loaded');
+  const b = await initBackend(['webgpu']);
+  if (b.info.name !== 'webgpu') {
+    throw new Error(
+      `WebGPU is not available (${b.info.reason ?? b.info.name}); on a machine without a GPU set ` +
+        'LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json',
+    );
+  }
+  return b;
+}
