@@ -4,7 +4,7 @@
  */
 import { Conv3DBackpropFilterV2, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { conv3dGeometry, type Conv3DPad } from '../conv3d-common/geometry';
-import type { Triple, WebGPUKernelArgs } from '../conv3d-common/kernel-types';
+import { assertFloat32, type Triple, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { kernelLimits } from '../conv3d-common/limits';
 import { resolveTuning } from '../conv3d-common/options';
 import { Conv3DBackpropFilterProgram, PartialSumProgram } from './conv3d-backprop-filter.program';
@@ -19,6 +19,7 @@ export interface Conv3DBackpropFilterAttrs {
 export function fastConv3DBackpropFilter(args: WebGPUKernelArgs<'x' | 'dy', Conv3DBackpropFilterAttrs>): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs;
+  assertFloat32('Conv3DBackpropFilterV2', { x, dy });
   const g = conv3dGeometry(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad);
   const limits = kernelLimits(backend);
   const program =

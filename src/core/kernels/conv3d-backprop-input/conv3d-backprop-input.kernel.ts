@@ -4,7 +4,7 @@
  */
 import { Conv3DBackpropInputV2, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { conv3dGeometry, type Conv3DPad } from '../conv3d-common/geometry';
-import type { Triple, WebGPUKernelArgs } from '../conv3d-common/kernel-types';
+import { assertFloat32, type Triple, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { kernelLimits } from '../conv3d-common/limits';
 import { backpropInputFilterProgram, Conv3DBackpropInputProgram } from './conv3d-backprop-input.program';
 
@@ -17,6 +17,7 @@ export interface Conv3DBackpropInputAttrs {
 export function fastConv3DBackpropInput(args: WebGPUKernelArgs<'dy' | 'filter', Conv3DBackpropInputAttrs>): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
+  assertFloat32('Conv3DBackpropInputV2', { dy, filter });
   const g = conv3dGeometry(attrs.inputShape, filter.shape, attrs.strides, 1, attrs.pad);
   const limits = kernelLimits(backend);
   const program = new Conv3DBackpropInputProgram(g, limits);

@@ -4,7 +4,7 @@
  */
 import { Conv3D, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
 import { conv3dGeometry, type Conv3DPad } from '../conv3d-common/geometry';
-import type { Triple, WebGPUKernelArgs } from '../conv3d-common/kernel-types';
+import { assertFloat32, type Triple, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { kernelLimits } from '../conv3d-common/limits';
 import { Conv3DProgram } from './conv3d.program';
 
@@ -18,6 +18,7 @@ export interface Conv3DAttrs {
 export function fastConv3D(args: WebGPUKernelArgs<'x' | 'filter', Conv3DAttrs>): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, filter } = inputs;
+  assertFloat32('Conv3D', { x, filter });
   const g = conv3dGeometry(x.shape, filter.shape, attrs.strides, attrs.dilations ?? 1, attrs.pad);
   const program = new Conv3DProgram(g, kernelLimits(backend));
   return backend.runWebGPUProgram(program, [x, filter], 'float32', program.uniformData);

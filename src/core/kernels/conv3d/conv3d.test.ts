@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
 import type { ActiveBackend } from '../../backend/select';
+import { isWorkbenchError } from '../../errors';
 import { Rng } from '../../random';
 import { caseSeed, type ConvCase, FORWARD_ONLY_CASES, GRADIENT_CASES, size, GPU_TUNING_CASES } from '../conv3d-common/cases';
 import { configureConv3DKernels } from '../conv3d-common/options';
@@ -25,6 +26,20 @@ describe('fast conv3d forward on real WebGPU', () => {
 
   it('is the kernel tfjs runs for Conv3D on webgpu', () => {
     expect(fastKernelsRegistered()).toBe(true);
+  });
+
+  it('refuses int32 tensors with an error that names the input', () => {
+    const x = tf.zeros([1, 4, 4, 4, 2], 'int32') as tf.Tensor5D;
+    const w = tf.zeros([3, 3, 3, 2, 4], 'float32') as tf.Tensor5D;
+    let caught: unknown;
+    try {
+      tf.conv3d(x, w, 1, 'valid');
+    } catch (e) {
+      caught = e;
+    }
+    tf.dispose([x, w]);
+    expect(isWorkbenchError(caught, 'bad-argument')).toBe(true);
+    expect((caught as Error).message).toMatch(/input "x" is int32/);
   });
 
   const checkCase = async (c: ConvCase): Promise<void> => {
