@@ -136,12 +136,15 @@ function dotFmas(p: HaloConvSourceSpec): string[] {
   const { rm } = p.tiling;
   const rnv = p.tiling.channels.rnv;
   const fma: string[] = [];
+  // With one thread and one tile along channels, coBase is 0: channels ≥ CO are known to be unused.
+  const single = p.tiling.channels.tiles === 1 && p.tiling.channels.threadsN === 1;
+  const used = (j: number) => !single || j < p.outChannels;
   for (const kw of range(p.kernel[2])) {
-    for (const j of range(4 * rnv))
+    for (const j of range(4 * rnv).filter(used))
       fma.push(`let u_${kw}_${j} = W[min(((KT - 1 - tap0 - ${kw}) * CO + coBase + ${j}) * CR4 + ci / 4, LAST4)];`);
     for (const m of range(rm))
       for (const n of range(rnv)) {
-        const dots = range(4).map((c) => `dot(x_${m + kw}, u_${kw}_${4 * n + c})`);
+        const dots = range(4).map((c) => (used(4 * n + c) ? `dot(x_${m + kw}, u_${kw}_${4 * n + c})` : '0.0'));
         fma.push(`acc_${m}_${n} += vec4<f32>(${dots.join(', ')});`);
       }
   }
