@@ -2,7 +2,8 @@
  * The public scripting contract: `window.workbench`. Names and shapes here are kept stable;
  * new members may be added. Documented in README.md ("Scripting API").
  */
-export type Role = 'image' | 'label';
+/** 'map' (an extension): a continuous map derived from an image, e.g. a probability map; `imageId` names it. */
+export type Role = 'image' | 'label' | 'map';
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 
 export interface VolumeInfo {
@@ -19,6 +20,8 @@ export interface VolumeInfo {
   max: number;
   /** Label index → name, for label maps. */
   labels?: Record<number, string>;
+  /** Extension: where it came from ('segmentation': made by `segment`, possibly edited since). */
+  origin?: 'file' | 'segmentation';
 }
 
 export interface BackendStatus {
@@ -59,6 +62,18 @@ export interface Workbench {
   pauseTraining(): Promise<void>;
   resumeTraining(): Promise<void>;
   errorMap(imageId: string): Promise<ErrorMapSnapshot>;
+
+  // ---- Segmentation ----
+  segment(imageId: string, opts?: SegmentOptions): Promise<SegmentResultInfo>;
+  /** Extension: stops a running segment() (it rejects with a "cancelled" message). */
+  cancelSegmentation(): Promise<void>;
+  /** .nii.gz bytes in that volume's grid. */
+  exportVolume(id: string): Promise<Uint8Array>;
+  models(): ModelSummary[];
+  /** Extension: a tfjs model (model.json + weights files). */
+  loadModel(files: File[]): Promise<ModelSummary>;
+  /** Extension: keeps a model in this browser (IndexedDB); resolves to its key. */
+  saveModel(id: string): Promise<string>;
 }
 
 export type WindowPreset = 'soft-tissue' | 'lung' | 'bone' | 'full';
@@ -129,4 +144,51 @@ export interface ErrorMapSnapshot {
   /** E × 255 in the image's own grid. */
   data: Uint8Array;
   updatedAtIteration: number;
+}
+
+// ---- Segmentation (issue: segment a scan) ----
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  /** Class names, background first. */
+  classes: string[];
+  spacingMm: number[];
+  /** Extensions: */
+  preset?: PresetName;
+  parameters?: number;
+  source?: 'bundled' | 'trained' | 'uploaded' | 'saved';
+  provenance?: { date?: string; seed: number; data?: string; iterations?: number; gitCommit?: string };
+}
+
+export interface SegmentOptions {
+  /** Model id from `models()`; default: the first bundled model, else the latest trained one. */
+  model?: string;
+  /** Keep the largest connected component per class (26-connectivity); default true. */
+  postprocess?: boolean;
+  /** Extension: also make a probability map (the winning class's probability) as a 'map' volume. */
+  probabilities?: boolean;
+}
+
+export interface SegmentResultInfo {
+  /** A new label volume on the scan. */
+  labelId: string;
+  labels: Record<number, string>;
+  volumesMl: Record<string, number>;
+  /** Per organ, when a reference label map is attached to the scan. */
+  dice?: Record<string, number>;
+  /** Extensions: */
+  iou?: Record<string, number>;
+  ms: number;
+  /** The probability map's volume id, when asked for. */
+  mapId?: string;
+}
+
+export interface SegmentProgressInfo {
+  imageId: string;
+  stage: 'prepare' | 'infer' | 'finish';
+  tilesDone: number;
+  tilesTotal: number;
+  elapsedMs: number;
+  etaMs?: number;
 }

@@ -2,6 +2,8 @@ import { useCallback } from 'react';
 import type { AppController } from './controller';
 import type { TrainingController } from './training-controller';
 import { TrainingPanel } from './components/TrainingPanel';
+import { SegmentPanel } from './components/SegmentPanel';
+import type { SegmentController } from './segment-controller';
 import { BackendBadge } from './components/BackendBadge';
 import { DropZone } from './components/DropZone';
 import { FileOpen } from './components/FileOpen';
@@ -11,7 +13,7 @@ import { ViewerPanel } from './components/ViewerPanel';
 import { VolumeList } from './components/VolumeList';
 import { WindowPresets } from './components/WindowPresets';
 
-export function App({ controller, training }: { controller: AppController; training: TrainingController }) {
+export function App({ controller, training, segment }: { controller: AppController; training: TrainingController; segment: SegmentController }) {
   const onFiles = useCallback((files: File[]) => void controller.loadDropped(files), [controller]);
   return (
     <div className="app">
@@ -36,7 +38,10 @@ export function App({ controller, training }: { controller: AppController; train
       <main className="main">
         <ViewerPanel controller={controller} />
       </main>
-      <TrainingPanel controller={controller} training={training} />
+      <aside className="rightbar">
+        <SegmentPanel controller={controller} segment={segment} />
+        <TrainingPanel controller={controller} training={training} />
+      </aside>
       <Messages />
       <DropZone onFiles={onFiles} />
     </div>

@@ -5,6 +5,7 @@
 import type { Workbench } from '../api/types';
 import type { AppController } from './controller';
 import type { TrainingController } from './training-controller';
+import type { SegmentController } from './segment-controller';
 import { useAppStore } from './store';
 
 declare global {
@@ -18,7 +19,7 @@ export interface WorkbenchInternals {
   viewerLayers(): { id: string; name: string; kind: string; dims: number[]; opacity: number; calMin: number; calMax: number }[];
 }
 
-export function installWorkbenchApi(controller: AppController, training: TrainingController, ready: Promise<void>): void {
+export function installWorkbenchApi(controller: AppController, training: TrainingController, segment: SegmentController, ready: Promise<void>): void {
   const api: Workbench & WorkbenchInternals = {
     ready,
     backend() {
@@ -42,6 +43,12 @@ export function installWorkbenchApi(controller: AppController, training: Trainin
     pauseTraining: () => training.pause(),
     resumeTraining: () => training.resume(),
     errorMap: (imageId) => training.errorMap(imageId),
+    segment: (imageId, opts) => segment.segment(imageId, opts),
+    cancelSegmentation: () => segment.cancel().then(() => undefined),
+    exportVolume: (id) => segment.exportVolume(id),
+    models: () => segment.models(),
+    loadModel: (files) => segment.loadModelFiles(files),
+    saveModel: (id) => segment.saveModel(id),
   };
   window.workbench = api;
 }

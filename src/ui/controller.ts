@@ -4,7 +4,7 @@
  */
 import type { Remote } from 'comlink';
 import type { LoadOptions, VolumeInfo, VolumeSource, WindowPreset } from '../api/types';
-import type { EngineApi } from '../worker/protocol';
+import type { EngineApi, LoadedVolume } from '../worker/protocol';
 import { errorMessage } from '../core/errors';
 import { defaultLabelColors, type LabelTable } from '../core/data/labels';
 import { useAppStore, WINDOW_PRESETS, type WindowSetting } from './store';
@@ -32,7 +32,7 @@ export class AppController {
 
   async init(): Promise<void> {
     try {
-      const b = await this.engine.init();
+      const b = await this.engine.init({ modelIndexUrl: new URL('models/index.json', location.href).href });
       this.store.setBackend(b);
     } catch (e) {
       this.store.setEngineError(errorMessage(e));
@@ -74,6 +74,24 @@ export class AppController {
         done();
       }
     });
+  }
+
+  /** Adds a volume the engine made (a segmentation, a probability map) to the UI, on screen if its image is. */
+  async addLoaded(loaded: LoadedVolume): Promise<void> {
+    this.niftiById.set(loaded.info.id, loaded.nifti);
+    this.store.addVolume(loaded.info);
+    if (this.viewer && loaded.info.imageId === this.store.activeImageId) await this.viewer.addLayer(this.layerFor(loaded.info));
+  }
+
+  /** Replaces a label map's viewer data after an edit. */
+  async replaceLoaded(info: VolumeInfo, nifti: ArrayBuffer): Promise<void> {
+    this.niftiById.set(info.id, nifti);
+    this.store.updateVolume(info);
+    if (this.viewer && info.imageId === this.store.activeImageId) await this.viewer.addLayer(this.layerFor(info));
+  }
+
+  get viewerInstance(): NiivueViewer | undefined {
+    return this.viewer;
   }
 
   /** What a drop or a file picker gives: NIfTI files, a DICOM series, label tables. */
@@ -122,6 +140,9 @@ export class AppController {
       const w = this.windowRange(this.store.window, info);
       return { id: info.id, name: info.name, nifti, kind: 'image', calMin: w.min, calMax: w.max };
     }
+    if (info.role === 'map') {
+      return { id: info.id, name: info.name, nifti, kind: 'heat', colormap: 'viridis', calMin: 0.05, calMax: 1, opacity: 0.5 };
+    }
     const values = Object.keys(info.labels ?? {}).map(Number);
     const colors = defaultLabelColors(Math.max(0, ...values));
     const table: LabelTable = {};
@@ -140,7 +161,7 @@ export class AppController {
     const imageInfo = info.role === 'image' ? info : this.store.volumes.find((v) => v.id === info.imageId)!;
     this.store.setActiveImage(imageInfo.id);
     if (!this.viewer) return;
-    const labels = this.store.volumes.filter((v) => v.role === 'label' && v.imageId === imageInfo.id);
+    const labels = this.store.volumes.filter((v) => v.role !== 'image' && v.imageId === imageInfo.id);
     await this.viewer.showScene(this.layerFor(imageInfo), labels.map((l) => this.layerFor(l)));
     await this.overlays.refresh(imageInfo);
   }

@@ -5,24 +5,27 @@ import { AppController } from './controller';
 import { startEngine } from './engine-client';
 import { installWorkbenchApi } from './api';
 import { TrainingController } from './training-controller';
+import { SegmentController } from './segment-controller';
 import './styles.css';
 
 const { api } = startEngine();
 const controller = new AppController(api);
 const training = new TrainingController(controller);
+const segment = new SegmentController(controller);
 (window as unknown as { __controller: AppController }).__controller = controller;
 
 // The demo scan opens on start unless the URL says ?demo=0 (tests that start empty use it).
 const params = new URLSearchParams(location.search);
 const ready = (async () => {
   await controller.init();
+  await segment.init();
   if (params.get('demo') !== '0') await controller.loadDemo();
 })();
-installWorkbenchApi(controller, training, ready);
+installWorkbenchApi(controller, training, segment, ready);
 ready.catch(() => undefined);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App controller={controller} training={training} />
+    <App controller={controller} training={training} segment={segment} />
   </StrictMode>,
 );

@@ -11,7 +11,7 @@ import type { LoadOptions } from '../api/types';
 const engine = new Engine();
 
 const api: EngineApi = {
-  init: () => engine.init(),
+  init: ({ modelIndexUrl }) => engine.init(undefined, { modelIndexUrl, savedModels: true }),
   async loadVolume(files: NamedBytes[], opts: LoadOptions) {
     const loaded = await engine.loadVolume(files, opts);
     return Comlink.transfer(loaded, [loaded.nifti]);
@@ -33,6 +33,24 @@ const api: EngineApi = {
   async errorMap(imageId) {
     const snap = engine.errorMap(imageId);
     return Comlink.transfer(snap, [snap.data.buffer as ArrayBuffer]);
+  },
+  async segment(imageId, opts) {
+    const r = await engine.segment(imageId, opts);
+    return Comlink.transfer(r, [r.label.nifti, ...(r.map ? [r.map.nifti] : [])]);
+  },
+  cancelSegmentation: async () => engine.cancelSegmentation(),
+  async exportVolume(id) {
+    const bytes = engine.exportVolume(id);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  labelTableText: async (id) => engine.labelTableText(id),
+  replaceLabelData: async (id, nifti) => engine.replaceLabelData(id, nifti),
+  models: async () => engine.models(),
+  loadModel: (files, name) => engine.loadModel(files, name),
+  saveModel: (id) => engine.saveModel(id),
+  async modelFiles(id) {
+    const f = await engine.modelFiles(id);
+    return Comlink.transfer(f, [f.weights]);
   },
 };
 

@@ -10,4 +10,6 @@ export type EngineEvent =
   | { type: 'validation'; runId: string; iteration: number; dice: Record<string, number> }
   | { type: 'error-map'; runId: string; imageId: string; iteration: number; dims: [number, number, number]; data: Uint8Array }
   | { type: 'density'; runId: string; imageId: string; iteration: number; dims: [number, number, number]; data: Uint8Array }
+  | { type: 'segment-progress'; imageId: string; stage: 'prepare' | 'infer' | 'finish'; tilesDone: number; tilesTotal: number; elapsedMs: number; etaMs?: number }
+  | { type: 'models-changed' }
   | { type: 'log'; level: 'info' | 'warn'; text: string };

@@ -2,10 +2,13 @@
  * The engine facade: one per worker (or Node process). It owns the compute backend and the loaded
  * volumes; training and inference are added beside it. Every method takes and returns plain data.
  */
-import type { BackendStatus, ErrorMapSnapshot, LoadOptions, TrainingStatus, TrainOptions, VolumeInfo } from '../../api/types';
+import type { BackendStatus, ErrorMapSnapshot, LoadOptions, ModelSummary, SegmentOptions, SegmentResultInfo, TrainingStatus, TrainOptions, VolumeInfo } from '../../api/types';
 import type { EngineEvent } from '../../worker/events';
 import { initBackend, type ActiveBackend, type BackendName } from '../backend/select';
-import { DEMO_LABELS, writeNifti, type LabelTable } from '../data';
+import { checkLabelMatchesImage, DEMO_LABELS, labelArray, readNifti, writeNifti, type LabelTable, type Volume } from '../data';
+import { WorkbenchError } from '../errors';
+import { modelFromTraining, ModelRegistry, type ModelFile, type ModelInfo } from './models';
+import { Segmenter } from './segmenter';
 import { VolumeStore } from './volume-store';
 import { loadVolumeIntoStore, type NamedBytes } from './load-volume';
 import { Trainer } from './trainer';
@@ -19,14 +22,44 @@ function builtInTables(name: string): LabelTable | undefined {
   return /labels-organs4/i.test(name) ? DEMO_LABELS : undefined;
 }
 
+function niftiOf(v: Volume, role: VolumeInfo['role']): ArrayBuffer {
+  const bytes = writeNifti(v, { gzip: false, intent: role === 'label' ? 'label' : 'image' });
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+export function modelSummary(m: ModelInfo): ModelSummary {
+  return { id: m.id, name: m.name, classes: [...m.classes], spacingMm: [...m.spacingMm], preset: m.preset, parameters: m.parameters, source: m.source, provenance: { ...m.provenance } };
+}
+
+export interface SegmentedVolumes {
+  result: SegmentResultInfo;
+  label: LoadedVolume;
+  map?: LoadedVolume;
+}
+
 export class Engine {
   readonly store = new VolumeStore();
   readonly trainer: Trainer;
+  readonly modelRegistry = new ModelRegistry();
+  readonly segmenter: Segmenter;
   private backendInfo?: ActiveBackend;
   private readonly listeners = new Set<(e: EngineEvent) => void | Promise<void>>();
 
   constructor() {
-    this.trainer = new Trainer({ store: this.store, emit: (e) => this.emit(e) });
+    this.trainer = new Trainer({ store: this.store, emit: (e) => this.onTrainerEvent(e) });
+    this.segmenter = new Segmenter({ store: this.store, models: this.modelRegistry, emit: (e) => this.emit(e) });
+  }
+
+  /** A finished (or stopped) run's network becomes a model the workbench can segment with and save. */
+  private async onTrainerEvent(e: EngineEvent): Promise<void> {
+    if (e.type === 'state' && (e.state === 'done' || (e.state === 'error' && (this.trainer.latest?.status.iteration ?? 0) > 0))) {
+      const t = this.trainer.latest;
+      if (t) this.modelRegistry.add(modelFromTraining({ plan: t.plan, net: t.net, iteration: t.status.iteration }, { id: `trained-${e.runId}` }));
+      await this.emit(e);
+      await this.emit({ type: 'models-changed' });
+      return;
+    }
+    await this.emit(e);
   }
 
   /** Subscribes to training and inference events; returns an unsubscribe function. */
@@ -40,8 +73,14 @@ export class Engine {
     await Promise.all([...this.listeners].map((l) => l(e)));
   }
 
-  async init(order?: BackendName[]): Promise<BackendStatus> {
+  /**
+   * Chooses the backend and lists the models: the bundled ones (`modelIndexUrl`, absolute) and, in a browser,
+   * those saved in IndexedDB. A missing index is not an error (the workbench still trains and loads models).
+   */
+  async init(order?: BackendName[], opts: { modelIndexUrl?: string; savedModels?: boolean } = {}): Promise<BackendStatus> {
     this.backendInfo ??= await initBackend(order);
+    if (opts.modelIndexUrl) await this.modelRegistry.addBundledIndex(opts.modelIndexUrl).catch(() => []);
+    if (opts.savedModels) await this.modelRegistry.discoverSaved().catch(() => []);
     const { name, adapter, reason } = this.backendInfo.info;
     return reason ? { name, adapter, reason } : { name, adapter };
   }
@@ -56,9 +95,7 @@ export class Engine {
       limits: this.backendInfo?.info.limits,
       builtInTables,
     });
-    const bytes = writeNifti(item.volume, { gzip: false, intent: item.info.role === 'label' ? 'label' : 'image' });
-    const nifti = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    return { info: item.info, nifti };
+    return { info: item.info, nifti: niftiOf(item.volume, item.info.role) };
   }
 
   removeVolume(id: string): string[] {
@@ -69,10 +106,74 @@ export class Engine {
     return this.store.list();
   }
 
-  /** Resolves once training has started (data prepared, network built); progress comes as events. */
-  async train(opts: TrainOptions): Promise<{ runId: string; runName: string; iterations: number; preset: string }> {
-    const { runId, plan } = await this.trainer.start(opts);
+  /**
+   * Resolves once training has started (data prepared, network built); progress comes as events.
+   * `resumeFrom` (a model id) continues from that model's weights.
+   */
+  async train(opts: TrainOptions & { resumeFrom?: string }): Promise<{ runId: string; runName: string; iterations: number; preset: string }> {
+    const resume = opts.resumeFrom ? { net: (await this.modelRegistry.load(opts.resumeFrom)).net, iteration: 0 } : undefined;
+    const { runId, plan } = await this.trainer.start(opts, resume ? { resume } : {});
     return { runId, runName: plan.runName, iterations: plan.iterations, preset: plan.preset };
+  }
+
+  // ---- Segmentation, models, export ----
+
+  models(): ModelSummary[] {
+    return this.modelRegistry.listModels().map(modelSummary);
+  }
+
+  async segment(imageId: string, opts: SegmentOptions = {}): Promise<SegmentedVolumes> {
+    const out = await this.segmenter.segment(imageId, opts);
+    const label = { info: out.label.info, nifti: niftiOf(out.label.volume, 'label') };
+    const map = out.map && { info: out.map.info, nifti: niftiOf(out.map.volume, 'map') };
+    return { result: out.info, label, ...(map ? { map } : {}) };
+  }
+
+  cancelSegmentation(): boolean {
+    return this.segmenter.cancel();
+  }
+
+  /** A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"). */
+  exportVolume(id: string): Uint8Array {
+    const { volume, info } = this.store.get(id);
+    return writeNifti(volume, { gzip: true, intent: info.role === 'label' ? 'label' : 'image' });
+  }
+
+  /** "index name" lines for a label map (the table that goes with an export). */
+  labelTableText(id: string): string {
+    const { info } = this.store.get(id);
+    if (info.role !== 'label') throw new WorkbenchError('bad-argument', `${info.name} is not a label map, so it has no label table.`);
+    return ['0 background', ...Object.entries(info.labels ?? {}).map(([k, n]) => `${k} ${n}`)].join('\n') + '\n';
+  }
+
+  /** Replaces a label map's voxels with an edited version (a NIfTI on the same grid, e.g. from the viewer's drawing). */
+  replaceLabelData(id: string, nifti: ArrayBuffer): VolumeInfo {
+    const item = this.store.get(id);
+    if (item.info.role !== 'label') throw new WorkbenchError('bad-argument', `${item.info.name} is not a label map; only label maps can be edited.`);
+    const edited = readNifti(nifti, `the edited ${item.info.name}`);
+    const image = this.store.get(item.info.imageId!);
+    checkLabelMatchesImage(edited, image.volume);
+    const data = Uint8Array.from(labelArray(edited));
+    return this.store.replaceData(id, data).info;
+  }
+
+  async loadModel(files: ModelFile[], name?: string): Promise<ModelSummary> {
+    const info = await this.modelRegistry.loadFiles(files, { name });
+    return modelSummary(info);
+  }
+
+  async loadModelUrl(url: string): Promise<ModelSummary> {
+    return modelSummary(await this.modelRegistry.loadUrl(url));
+  }
+
+  /** Saves a model in this browser (IndexedDB); returns its key. */
+  saveModel(id: string): Promise<string> {
+    return this.modelRegistry.save(id);
+  }
+
+  /** A model as tfjs files (model.json + weights.bin), e.g. for download. */
+  modelFiles(id: string): Promise<{ modelJson: string; weights: ArrayBuffer }> {
+    return this.modelRegistry.toBytes(id);
   }
 
   pauseTraining(): void {

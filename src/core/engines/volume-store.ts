@@ -15,7 +15,7 @@ export class VolumeStore {
   private readonly items = new Map<string, StoredVolume>();
   private counter = 0;
 
-  add(volume: Volume, role: Role, opts: { imageId?: string; labels?: Record<number, string> } = {}): StoredVolume {
+  add(volume: Volume, role: Role, opts: { imageId?: string; labels?: Record<number, string>; origin?: VolumeInfo['origin'] } = {}): StoredVolume {
     const id = `vol-${++this.counter}`;
     const { min, max } = realRange(volume);
     const info: VolumeInfo = {
@@ -28,10 +28,9 @@ export class VolumeStore {
       min,
       max,
     };
-    if (role === 'label') {
-      info.imageId = opts.imageId;
-      info.labels = opts.labels ?? {};
-    }
+    if (role !== 'image') info.imageId = opts.imageId;
+    if (role === 'label') info.labels = opts.labels ?? {};
+    if (opts.origin) info.origin = opts.origin;
     const item = { info, volume };
     this.items.set(id, item);
     return item;
@@ -59,6 +58,24 @@ export class VolumeStore {
     return [...this.items.values()].filter((v) => v.info.role === 'label' && v.info.imageId === imageId);
   }
 
+  /** Label maps and maps attached to an image. */
+  attachedTo(imageId: string): StoredVolume[] {
+    return [...this.items.values()].filter((v) => v.info.role !== 'image' && v.info.imageId === imageId);
+  }
+
+  /** Replaces a volume's voxels (same grid), e.g. after edits; returns the stored item. */
+  replaceData(id: string, data: Volume['data']): StoredVolume {
+    const item = this.get(id);
+    if (data.length !== item.volume.data.length) {
+      throw new WorkbenchError('label-grid-mismatch', `The new voxels of ${item.info.name} number ${data.length}; its grid holds ${item.volume.data.length}.`);
+    }
+    item.volume = { ...item.volume, data, scale: { slope: 1, inter: 0 } };
+    const { min, max } = realRange(item.volume);
+    item.info.min = min;
+    item.info.max = max;
+    return item;
+  }
+
   /** Removes a volume; removing an image also removes its label maps. Returns the ids removed. */
   remove(id: string): string[] {
     const v = this.items.get(id);
@@ -66,7 +83,7 @@ export class VolumeStore {
     const removed = [id];
     this.items.delete(id);
     if (v.info.role === 'image') {
-      for (const l of this.labelsOf(id)) {
+      for (const l of this.attachedTo(id)) {
         this.items.delete(l.info.id);
         removed.push(l.info.id);
       }

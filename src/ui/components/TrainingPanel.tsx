@@ -16,7 +16,7 @@ export function TrainingPanel({ controller, training }: { controller: AppControl
     void training.train({ ...lastRun.options, sampler: other, runName: undefined }).catch(() => undefined);
   };
   return (
-    <aside className="rightbar" data-testid="train.panel">
+    <section data-testid="train.panel">
       <h2>Train</h2>
       <div className="button-group">
         <button className="primary" data-testid="train.demo" disabled={busy} onClick={() => void training.trainOnDemo().catch(() => undefined)}>
@@ -36,6 +36,6 @@ export function TrainingPanel({ controller, training }: { controller: AppControl
         <summary>Settings</summary>
         <TrainingForm disabled={busy} onStart={(o) => void training.train(o).catch(() => undefined)} />
       </details>
-    </aside>
+    </section>
   );
 }

@@ -25,6 +25,7 @@ export interface AppState {
   setBackend(b: BackendStatus): void;
   setEngineError(e: string): void;
   addVolume(v: VolumeInfo): void;
+  updateVolume(v: VolumeInfo): void;
   removeVolumes(ids: string[]): void;
   setActiveImage(id: string | undefined): void;
   setWindow(w: WindowSetting): void;
@@ -43,6 +44,7 @@ export const useAppStore = create<AppState>()((set) => ({
   setBackend: (backend) => set({ backend }),
   setEngineError: (engineError) => set({ engineError }),
   addVolume: (v) => set((s) => ({ volumes: [...s.volumes, v] })),
+  updateVolume: (v) => set((s) => ({ volumes: s.volumes.map((x) => (x.id === v.id ? v : x)) })),
   removeVolumes: (ids) =>
     set((s) => ({
       volumes: s.volumes.filter((v) => !ids.includes(v.id)),

@@ -170,6 +170,63 @@ export class NiivueViewer {
     this.nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
   }
 
+  // ---- Editing a label map with NiiVue's drawing tools (pen, filled pen, erase, undo) ----
+
+  private editing?: { id: string; opacity: number };
+
+  /** Starts editing a label layer: its voxels become NiiVue's drawing, coloured by its label table. */
+  beginEdit(id: string): void {
+    const i = this.layers.findIndex((l) => l.spec.id === id);
+    const l = this.layers[i];
+    if (!l || l.spec.kind !== 'label') throw new Error(`layer ${id} is not a label map on screen`);
+    if (this.editing) this.cancelEdit();
+    const lut = toNiivueLabelColormap(l.spec.labels ?? {});
+    this.nv.addColormap('workbench-edit', lut);
+    this.nv.setDrawColormap('workbench-edit');
+    if (!this.nv.loadDrawing(l.image)) throw new Error(`layer ${id} is not on the background image's grid`);
+    this.editing = { id, opacity: l.image.opacity };
+    this.nv.setOpacity(i, 0);
+    this.nv.setDrawOpacity(0.7);
+    this.nv.setDrawingEnabled(true);
+  }
+
+  get editingId(): string | undefined {
+    return this.editing?.id;
+  }
+
+  /** Pen value = label (0 erases); `filled` closes the stroke and fills it. */
+  setPen(value: number, filled: boolean): void {
+    this.nv.setPenValue(value, filled);
+  }
+
+  undo(): void {
+    this.nv.drawUndo();
+  }
+
+  /** Ends editing and returns the edited label map as a NIfTI on the label map's own grid (uint8). */
+  async finishEdit(): Promise<ArrayBuffer> {
+    const e = this.editing;
+    const bitmap = this.nv.drawBitmap;
+    if (!e || !bitmap) throw new Error('no edit in progress');
+    const bytes = await this.nv.volumes[0].saveToUint8Array('edited.nii', bitmap);
+    this.endEdit();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  cancelEdit(): void {
+    this.endEdit();
+  }
+
+  private endEdit(): void {
+    const e = this.editing;
+    this.editing = undefined;
+    this.nv.setDrawingEnabled(false);
+    this.nv.closeDrawing();
+    if (!e) return;
+    const i = this.layers.findIndex((l) => l.spec.id === e.id);
+    if (i >= 0) this.nv.setOpacity(i, e.opacity);
+  }
+
   /** The underlying NiiVue instance, for the drawing tools (pen, fill, erase, undo). */
   get niivue(): Niivue {
     return this.nv;

@@ -1,0 +1,168 @@
+/**
+ * Segmentation from the UI and from `window.workbench`: models (list, load, save, download), segmenting a
+ * scan with progress and cancel, results (volumes, Dice/IoU), corrections with the drawing tools, export.
+ */
+import * as Comlink from 'comlink';
+import type { ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
+import type { EngineEvent } from '../worker/events';
+import { errorMessage } from '../core/errors';
+import type { AppController } from './controller';
+import { useAppStore } from './store';
+import { useSegmentationStore } from './store/segmentation';
+import { fileToNamedBytes } from './sources';
+import { downloadBytes } from './download';
+
+export class SegmentController {
+  private subscribed = false;
+
+  constructor(private readonly app: AppController) {}
+
+  private get seg() {
+    return useSegmentationStore.getState();
+  }
+
+  private fail(e: unknown): never {
+    const text = errorMessage(e);
+    useAppStore.getState().pushMessage('error', text);
+    throw new Error(text, { cause: e });
+  }
+
+  private async subscribe(): Promise<void> {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    await this.app.engine.subscribe(
+      Comlink.proxy((e: EngineEvent) => {
+        if (e.type === 'segment-progress') this.seg.setProgress({ imageId: e.imageId, stage: e.stage, tilesDone: e.tilesDone, tilesTotal: e.tilesTotal, elapsedMs: e.elapsedMs, etaMs: e.etaMs });
+        else if (e.type === 'models-changed') void this.refreshModels();
+      }),
+    );
+  }
+
+  async init(): Promise<void> {
+    await this.subscribe();
+    await this.refreshModels();
+  }
+
+  async refreshModels(): Promise<ModelSummary[]> {
+    const list = await this.app.engine.models();
+    this.seg.setModels(list);
+    return list;
+  }
+
+  models(): ModelSummary[] {
+    return this.seg.models.map((m) => structuredClone(m));
+  }
+
+  async segment(imageId: string, opts: SegmentOptions = {}): Promise<SegmentResultInfo> {
+    await this.subscribe();
+    const model = opts.model ?? this.seg.selectedModel;
+    this.seg.setRunning(true);
+    const done = useAppStore.getState().beginTask('Segmenting');
+    try {
+      const r = await this.app.engine.segment(imageId, { ...opts, ...(model ? { model } : {}) });
+      await this.app.addLoaded(r.label);
+      if (r.map) await this.app.addLoaded(r.map);
+      this.seg.addResult({ ...r.result, model: model ?? '', imageId });
+      const dice = r.result.dice ? ` Dice: ${Object.entries(r.result.dice).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.` : '';
+      useAppStore.getState().pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s.${dice}`);
+      return r.result;
+    } catch (e) {
+      return this.fail(e);
+    } finally {
+      this.seg.setRunning(false);
+      done();
+    }
+  }
+
+  cancel(): Promise<boolean> {
+    return this.app.engine.cancelSegmentation();
+  }
+
+  exportVolume(id: string): Promise<Uint8Array> {
+    return this.app.engine.exportVolume(id);
+  }
+
+  /** Downloads a volume as .nii.gz in its own grid, and a label map's table beside it. */
+  async download(id: string): Promise<void> {
+    const info = useAppStore.getState().volumes.find((v) => v.id === id);
+    if (!info) return;
+    const base = info.name.replace(/\.nii(\.gz)?$/i, '');
+    downloadBytes(`${base}.nii.gz`, await this.exportVolume(id));
+    if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
+  }
+
+  // ---- corrections ----
+
+  beginEdit(labelId: string): void {
+    const v = this.app.viewerInstance;
+    if (!v) return;
+    void this.app.show(labelId).then(() => {
+      v.beginEdit(labelId);
+      this.seg.setEditing(labelId);
+      const first = Number(Object.keys(useAppStore.getState().volumes.find((x) => x.id === labelId)?.labels ?? { 1: '' })[0]);
+      v.setPen(first, false);
+    });
+  }
+
+  setPen(value: number, filled: boolean): void {
+    this.app.viewerInstance?.setPen(value, filled);
+  }
+
+  undo(): void {
+    this.app.viewerInstance?.undo();
+  }
+
+  /** Keeps the edits: the label map in the engine (and so in exports) becomes the edited one. */
+  async applyEdit(): Promise<void> {
+    const v = this.app.viewerInstance;
+    const id = this.seg.editing;
+    if (!v || !id) return;
+    try {
+      const nifti = await v.finishEdit();
+      const info = await this.app.engine.replaceLabelData(id, nifti.slice(0));
+      await this.app.replaceLoaded(info, nifti);
+      useAppStore.getState().pushMessage('info', `Kept the edits to ${info.name}.`);
+    } catch (e) {
+      this.fail(e);
+    } finally {
+      this.seg.setEditing(undefined);
+    }
+  }
+
+  cancelEdit(): void {
+    this.app.viewerInstance?.cancelEdit();
+    this.seg.setEditing(undefined);
+  }
+
+  // ---- models ----
+
+  async loadModelFiles(files: File[]): Promise<ModelSummary> {
+    try {
+      const named = await Promise.all(files.map(fileToNamedBytes));
+      const m = await this.app.engine.loadModel(named);
+      await this.refreshModels();
+      this.seg.selectModel(m.id);
+      useAppStore.getState().pushMessage('info', `Loaded model ${m.name} (${m.classes.slice(1).join(', ')}).`);
+      return m;
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  async saveModel(id: string): Promise<string> {
+    try {
+      const key = await this.app.engine.saveModel(id);
+      useAppStore.getState().pushMessage('info', `Saved the model in this browser (${key}).`);
+      return key;
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  async downloadModel(id: string): Promise<void> {
+    const f = await this.app.engine.modelFiles(id);
+    // tfjs's layout: model.json names its weights file (weights.bin) in its manifest.
+    downloadBytes('model.json', f.modelJson, 'application/json');
+    downloadBytes('weights.bin', f.weights);
+  }
+}
