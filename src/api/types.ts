@@ -121,6 +121,11 @@ export interface TrainOptions {
   photometric?: boolean | { scale?: [number, number]; shift?: [number, number]; gamma?: [number, number]; noiseSigma?: [number, number] };
   /** Loss weight per class, background first (length = classes + 1); default all 1. */
   classWeights?: number[];
+  /**
+   * Start from a model's weights (an id from `models()`: a checkpoint saved in the browser, uploaded, or
+   * trained earlier) instead of a fresh Glorot initialisation. Preset and classes must match the model's.
+   */
+  resumeFrom?: string;
 }
 
 export interface TrainingStatus {

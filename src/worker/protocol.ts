@@ -31,7 +31,7 @@ export interface EngineApi {
   volumes(): Promise<VolumeInfo[]>;
   /** Registers the UI's event handler (a comlink proxy). */
   subscribe(handler: (e: EngineEvent) => void | Promise<void>): Promise<void>;
-  train(opts: TrainOptions & { resumeFrom?: string }): Promise<{ runId: string; runName: string; iterations: number; preset: string }>;
+  train(opts: TrainOptions): Promise<{ runId: string; runName: string; iterations: number; preset: string }>;
   pauseTraining(): Promise<void>;
   resumeTraining(): Promise<void>;
   stopTraining(): Promise<void>;

@@ -110,7 +110,7 @@ export class Engine {
    * Resolves once training has started (data prepared, network built); progress comes as events.
    * `resumeFrom` (a model id) continues from that model's weights.
    */
-  async train(opts: TrainOptions & { resumeFrom?: string }): Promise<{ runId: string; runName: string; iterations: number; preset: string }> {
+  async train(opts: TrainOptions): Promise<{ runId: string; runName: string; iterations: number; preset: string }> {
     const resume = opts.resumeFrom ? { net: (await this.modelRegistry.load(opts.resumeFrom)).net, iteration: 0 } : undefined;
     const { runId, plan } = await this.trainer.start(opts, resume ? { resume } : {});
     return { runId, runName: plan.runName, iterations: plan.iterations, preset: plan.preset };

@@ -94,11 +94,20 @@ export class Trainer {
     const id = `run-${++runCounter}`;
     const status: TrainingStatus = { state: 'running', iteration: 0, loss: NaN, lossHistory: [], acceptRate: NaN, numTensors: tf.memory().numTensors, iterations: plan.iterations, runId: id };
     const run: RunState = { id, plan, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map(), hooks };
+    const session = openSession(plan);
+    try {
+      if (hooks.resume) resumeSession(session, hooks.resume);
+    } catch (e) {
+      closeSession(session);
+      session.net.dispose();
+      throw e;
+    }
+    // Only now that the new run is ready does the previous network go (its copy lives on as a model).
     this.disposePrevious();
-    run.session = openSession(plan);
-    if (hooks.resume) resumeSession(run.session, hooks.resume);
+    run.session = session;
     this.run = run;
     this.initialErrorMaps(run);
+    void this.emit({ type: 'state', runId: id, state: 'running' });
     run.finished = this.loop(run);
     return { runId: id, plan };
   }

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { LossName, PresetName, SamplerName, TrainOptions, VolumeInfo } from '../../api/types';
 import { useAppStore } from '../store';
 import { demoTrainingDefaults } from '../training-controller';
+import { useSegmentationStore } from '../store/segmentation';
 
 function isSoftware(): boolean {
   const b = useAppStore.getState().backend;
@@ -38,6 +39,8 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
   const [batchSize, setBatchSize] = useState(d.batchSize!);
   const [seed, setSeed] = useState(1);
   const [spacing, setSpacing] = useState(d.spacing![0]);
+  const [resumeFrom, setResumeFrom] = useState('');
+  const models = useSegmentationStore((s) => s.models);
 
   const trainIds = train ?? candidates.slice(0, 1).map((v) => v.id);
   const valIds = val ?? trainIds;
@@ -102,6 +105,18 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
         <NumberField label="Batch" value={batchSize} min={1} testId="train.batch" onChange={setBatchSize} />
         <NumberField label="Spacing (mm)" value={spacing} step={0.5} min={0.5} testId="train.spacing" onChange={setSpacing} />
         <NumberField label="Seed" value={seed} testId="train.seed" onChange={setSeed} />
+        <label className="field">Start from
+          <select value={resumeFrom} data-testid="train.resume-from" onChange={(e) => {
+            const id = e.currentTarget.value;
+            setResumeFrom(id);
+            const m = models.find((x) => x.id === id);
+            if (m?.preset) setPreset(m.preset);
+            if (m) setSpacing(m.spacingMm[0]);
+          }}>
+            <option value="">fresh weights</option>
+            {models.map((m) => <option key={m.id} value={m.id}>{m.name}</option>)}
+          </select>
+        </label>
       </div>
       <button
         className="primary"
@@ -112,6 +127,7 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
             images: trainIds, validation: valIds, classes: chosenClasses, preset, sampler, epsilon, loss,
             learningRate: lr, iterations, batchSize, seed, spacing: [spacing, spacing, spacing],
             errorMapEvery: d.errorMapEvery, validateEvery: d.validateEvery,
+            ...(resumeFrom ? { resumeFrom } : {}),
           })
         }
       >

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, testFile } from './fixtures/workbench';
+import { readNifti } from '../src/core/data';
+import { computeDice } from '../src/core/metrics';
+
+/** Loads patient B (contrast CT, never trained on) with its reference labels and their names. */
+async function loadPatientB(wb: import('./fixtures/workbench').WorkbenchPage) {
+  const ct = await wb.loadVolume('/__test-data/ct-abdomen-b/ct.nii.gz', { role: 'image' });
+  if ('error' in ct) throw new Error(ct.error);
+  const table = readFileSync(testFile('labels-totalseg-v2.txt'), 'utf8');
+  const ref = await wb.loadVolume('/__test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz', { role: 'label', imageId: ct.id, labelTable: table });
+  if ('error' in ref) throw new Error(ref.error);
+  return { ct, ref };
+}
+
+test.describe('segmenting a scan with the shipped model', () => {
+  test('patient B through segment(): organs, volumes, Dice, and an export in B\'s grid', async ({ wb, page }) => {
+    test.setTimeout(900_000);
+    await wb.open({ demo: false });
+    const models = await page.evaluate(() => window.workbench.models());
+    const shipped = models.find((m) => m.source === 'bundled');
+    expect(shipped, 'a bundled model is listed').toBeDefined();
+    expect(shipped!.classes).toEqual(['background', 'spleen', 'kidney_right', 'kidney_left', 'liver']);
+    expect(shipped!.spacingMm).toHaveLength(3);
+
+    const { ct } = await loadPatientB(wb);
+    const r = await page.evaluate(([id, m]) => window.workbench.segment(id, { model: m }), [ct.id, shipped!.id] as const);
+    expect(r.labels).toEqual({ 1: 'spleen', 2: 'kidney_right', 3: 'kidney_left', 4: 'liver' });
+    // B's reference has spleen and liver but no kidneys: Dice is reported for the organs it has.
+    expect(Object.keys(r.dice ?? {}).sort()).toEqual(['liver', 'spleen']);
+    expect(r.dice!.liver).toBeGreaterThan(0.75);
+    expect(r.dice!.spleen).toBeGreaterThan(0.6);
+    expect(r.volumesMl.liver).toBeGreaterThan(500);
+
+    // The export is a NIfTI label map in B's own grid, and its Dice (computed here, in Node) matches.
+    const bytes = await page.evaluate(async (id) => Array.from(await window.workbench.exportVolume(id)), r.labelId);
+    const seg = readNifti(new Uint8Array(bytes), 'export.nii.gz');
+    expect(seg.dims).toEqual(ct.dims);
+    for (let i = 0; i < 16; i++) expect(seg.affine[i]).toBeCloseTo(ct.affine[i], 3);
+    expect(seg.intent).toBe('label');
+    const ref = readNifti(readFileSync(testFile('ct-abdomen-b/labels-totalseg-v2.nii.gz')), 'ref');
+    const liverPred = Uint8Array.from(seg.data, (v) => (v === 4 ? 1 : 0));
+    const liverRef = Uint8Array.from(ref.data, (v) => (v === 5 ? 1 : 0));
+    expect(computeDice(liverPred, liverRef, { classes: [1] }).get(1)).toBeCloseTo(r.dice!.liver, 3);
+    const layers = await page.evaluate(() => window.workbench.viewerLayers());
+    expect(layers.filter((l) => l.kind === 'label')).toHaveLength(2);
+  });
+
+  test('cancel stops a running segmentation and loses nothing', async ({ wb, page }) => {
+    await wb.open({ demo: false });
+    const { ct } = await loadPatientB(wb);
+    const before = await wb.volumes();
+    const outcome = page.evaluate(async (id) => {
+      try {
+        await window.workbench.segment(id);
+        return 'finished';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }, ct.id);
+    await expect(page.getByTestId('segment.progress')).toBeVisible();
+    await expect.poll(() => page.getByTestId('segment.progress').textContent(), { timeout: 120_000 }).toMatch(/infer/);
+    await page.getByTestId('segment.cancel').click();
+    expect(await outcome).toMatch(/cancelled/i);
+    await expect(page.getByTestId('segment.progress')).toBeHidden();
+    expect(await wb.volumes()).toEqual(before);
+  });
+
+  test('a correction made with the pen appears in the export', async ({ wb, page }) => {
+    test.setTimeout(600_000);
+    await wb.open();
+    const [ct] = await wb.volumes();
+    const r = await page.evaluate((id) => window.workbench.segment(id), ct.id);
+    const count = async (label: number) => {
+      const bytes = await page.evaluate(async (id) => Array.from(await window.workbench.exportVolume(id)), r.labelId);
+      const data = readNifti(new Uint8Array(bytes), 'x.nii.gz').data;
+      let n = 0;
+      for (let i = 0; i < data.length; i++) if (data[i] === label) n++;
+      return n;
+    };
+    const spleenBefore = await count(1);
+    await page.getByTestId('segment.edit').click();
+    await expect(page.getByTestId('edit.tools')).toBeVisible();
+    await page.getByTestId('edit.fill').click();
+    await page.getByTestId('edit.label.1').click();
+    // A filled square drawn with the mouse on the axial view (bottom-left pane of the 2×2 layout).
+    const box = (await page.getByTestId('viewer.canvas').boundingBox())!;
+    const cx = box.x + box.width * 0.25, cy = box.y + box.height * 0.75;
+    await page.mouse.move(cx - 30, cy - 30);
+    await page.mouse.down();
+    for (const [dx, dy] of [[30, -30], [30, 30], [-30, 30], [-30, -30]]) await page.mouse.move(cx + dx, cy + dy, { steps: 8 });
+    await page.mouse.up();
+    await page.getByTestId('edit.apply').click();
+    await expect(page.getByTestId('edit.tools')).toBeHidden();
+    await expect.poll(() => count(1), { timeout: 30_000 }).toBeGreaterThan(spleenBefore + 50);
+  });
+});
