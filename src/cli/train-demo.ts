@@ -199,11 +199,12 @@ async function main(): Promise<void> {
   const sorted = training ? [...training.stepMs].sort((a, b) => a - b) : [];
   const report = {
     model: model.info,
-    recipe: { ...trainOptions(['patient A']), images: [PATIENT_A.image], slabs: Number(args.slabs) ? `${args.slabs} z-slabs of ${args['slab-mm']} mm` : 'none', labels: PATIENT_A.labels, sampler: 'isample', augment: 'rotation ±10/4/4°, spacing ±0.1 mm' + (args.photometric ? ', photometric (scale 0.9–1.1, shift ±0.1, gamma 0.8–1.25, noise σ ≤ 0.05)' : '') },
+    recipe: { ...trainOptions(['patient A']), images: [PATIENT_A.image], slabs: Number(args.slabs) ? `${args.slabs} z-slabs of ${args['slab-mm']} mm` : 'none', labels: PATIENT_A.labels, sampler: 'isample', augment: 'rotation ±10/4/4°, spacing ±0.1 mm' + (args.photometric ? `, photometric (scale 0.9–1.1, shift ±${args['photometric-shift']} (×218 HU), gamma 0.8–1.25, noise σ ≤ 0.05)` : '') },
     training: training
       ? { iterations: model.info.provenance.iterations, trainingSeconds: Math.round(training.trainingMs / 1000), resumedFrom: resumed?.iteration ?? null, medianStepMs: sorted[Math.floor(sorted.length / 2)] ?? null, lossFirst100: mean(training.losses.slice(0, 100)), lossLast100: mean(training.losses.slice(-100)) }
       : previous?.training,
     evaluation: { patientB: onB, patientA: onA, postprocess: 'largest 26-connected component per class', note: 'Dice on each scan\'s own grid against TotalSegmentator labels; B\'s labels mapped to the model\'s classes by name (B has no kidneys).' },
+    stepTimes: existsSync(join(outDir, 'step-times.json')) ? JSON.parse(readFileSync(join(outDir, 'step-times.json'), 'utf8')) : undefined,
     machine: machine(backend.info.adapter),
     wallSeconds: Math.round((performance.now() - t0) / 1000),
     date: new Date().toISOString(),
