@@ -46,15 +46,20 @@ test.describe('training in the browser on WebGPU', () => {
     const after = await page.evaluate(async (id) => {
       const m = await window.workbench.errorMap(id);
       let changed = 0;
-      for (const v of m.data) if (v !== 255) changed++;
-      return { it: m.updatedAtIteration, changed, n: m.data.length };
+      let sum = 0;
+      for (const v of m.data) {
+        if (v !== 255) changed++;
+        sum += v / 255;
+      }
+      return { it: m.updatedAtIteration, changed, n: m.data.length, mean: sum / m.data.length };
     }, ct.id);
     expect(after.it).toBe(30);
     expect(after.changed).toBeGreaterThan(after.n / 2);
 
-    // The error map is on screen as a heat overlay, and the charts are drawn.
+    // The viewer shows that same error map (E in [0, 1]) as a heat overlay, and the charts are drawn.
     const layers = await page.evaluate(() => window.workbench.viewerLayers());
-    expect(layers.some((l) => l.kind === 'heat' && l.id.startsWith('error:'))).toBe(true);
+    const heat = layers.find((l) => l.kind === 'heat' && l.id.startsWith('error:'));
+    expect(heat?.mean).toBeCloseTo(after.mean, 3);
     await expect(page.getByTestId('chart.loss')).toBeVisible();
     await expect(page.getByTestId('train.state')).toHaveText('done');
 

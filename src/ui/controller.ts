@@ -12,6 +12,8 @@ import { sourceToFiles } from './sources';
 import { groupFiles } from './drop';
 import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
 import { OverlayManager } from './overlays';
+import * as Comlink from 'comlink';
+import type { EngineEvent } from '../worker/events';
 
 export const DEMO = {
   image: 'demo/ct.nii.gz',
@@ -23,8 +25,24 @@ export class AppController {
   private viewer?: NiivueViewer;
   private queue: Promise<unknown> = Promise.resolve();
   readonly overlays = new OverlayManager(() => this.viewer);
+  private readonly eventListeners = new Set<(e: EngineEvent) => void | Promise<void>>();
+  private subscription?: Promise<void>;
 
   constructor(readonly engine: Remote<EngineApi>) {}
+
+  /**
+   * Listens to the engine's events. One subscription to the worker serves every listener (voxel payloads
+   * are transferred, so they can cross only once); the engine waits until all listeners are done.
+   */
+  async onEngineEvent(listener: (e: EngineEvent) => void | Promise<void>): Promise<void> {
+    this.eventListeners.add(listener);
+    this.subscription ??= this.engine.subscribe(
+      Comlink.proxy(async (e: EngineEvent) => {
+        await Promise.all([...this.eventListeners].map((l) => l(e)));
+      }),
+    );
+    await this.subscription;
+  }
 
   private get store() {
     return useAppStore.getState();

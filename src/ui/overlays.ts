@@ -24,15 +24,20 @@ export function overlayId(kind: OverlayKind, imageId: string): string {
   return `${kind}:${imageId}`;
 }
 
-/** A uint8 field on an image's grid as a NIfTI file (for the viewer); `slope` maps bytes to shown values. */
-export function fieldNifti(info: VolumeInfo, name: string, data: Uint8Array, slope = 1): ArrayBuffer {
+/**
+ * A uint8 field on an image's grid as a float32 NIfTI of `data × scale` (for the viewer). Float values
+ * rather than a scale slope: NiiVue compares an overlay's raw voxels with its display range.
+ */
+export function fieldNifti(info: VolumeInfo, name: string, data: Uint8Array, scale = 1): ArrayBuffer {
+  const values = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) values[i] = data[i] * scale;
   const v: Volume = {
     name,
     dims: [...info.dims],
     spacing: [...info.spacing],
     affine: Float64Array.from(info.affine),
-    data,
-    scale: { slope, inter: 0 },
+    data: values,
+    scale: { slope: 1, inter: 0 },
   };
   const bytes = writeNifti(v, { gzip: false });
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -58,7 +63,7 @@ export class OverlayManager {
     this.fields.set(id, { dims: [...image.dims], data, iteration });
     const v = this.viewer();
     if (!v || !onScreen || !this.wanted(kind)) return;
-    if (v.hasLayer(id)) v.updateLayerData(id, data);
+    if (v.hasLayer(id)) v.updateLayerData(id, data, kind === 'error' ? 1 / 255 : 1);
     else await this.addLayer(kind, image);
   }
 
@@ -69,7 +74,7 @@ export class OverlayManager {
     await v.addLayer({
       id: overlayId(kind, image.id),
       name: kind === 'error' ? `error map of ${image.name}` : `patch centres in ${image.name}`,
-      // E is stored as E × 255; the file's scale slope makes the colour bar read E in [0, 1].
+      // E arrives as E × 255; the overlay holds E itself, so the colour bar reads E in [0, 1].
       nifti: fieldNifti(image, kind, f.data, kind === 'error' ? 1 / 255 : 1),
       kind: 'heat',
       colormap: kind === 'error' ? 'hot' : 'electric',

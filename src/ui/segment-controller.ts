@@ -2,7 +2,6 @@
  * Segmentation from the UI and from `window.workbench`: models (list, load, save, download), segmenting a
  * scan with progress and cancel, results (volumes, Dice/IoU), corrections with the drawing tools, export.
  */
-import * as Comlink from 'comlink';
 import type { ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
 import type { EngineEvent } from '../worker/events';
 import { errorMessage } from '../core/errors';
@@ -30,12 +29,10 @@ export class SegmentController {
   private async subscribe(): Promise<void> {
     if (this.subscribed) return;
     this.subscribed = true;
-    await this.app.engine.subscribe(
-      Comlink.proxy((e: EngineEvent) => {
-        if (e.type === 'segment-progress') this.seg.setProgress({ imageId: e.imageId, stage: e.stage, tilesDone: e.tilesDone, tilesTotal: e.tilesTotal, elapsedMs: e.elapsedMs, etaMs: e.etaMs });
-        else if (e.type === 'models-changed') void this.refreshModels();
-      }),
-    );
+    await this.app.onEngineEvent((e: EngineEvent) => {
+      if (e.type === 'segment-progress') this.seg.setProgress({ imageId: e.imageId, stage: e.stage, tilesDone: e.tilesDone, tilesTotal: e.tilesTotal, elapsedMs: e.elapsedMs, etaMs: e.etaMs });
+      else if (e.type === 'models-changed') void this.refreshModels();
+    });
   }
 
   async init(): Promise<void> {

@@ -2,7 +2,6 @@
  * Training from the UI and from `window.workbench`: starts runs in the engine worker, mirrors its events
  * into the training store (charts, status) and the overlays (error map, patch-centre density).
  */
-import * as Comlink from 'comlink';
 import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../api/types';
 import type { EngineEvent } from '../worker/events';
 import { errorMessage } from '../core/errors';
@@ -25,7 +24,7 @@ export class TrainingController {
   private async subscribe(): Promise<void> {
     if (this.subscribed) return;
     this.subscribed = true;
-    await this.app.engine.subscribe(Comlink.proxy((e: EngineEvent) => this.onEvent(e)));
+    await this.app.onEngineEvent((e) => this.onEvent(e));
   }
 
   /** For voxel events the engine waits on the returned promise before more GPU work (see TrainerDeps.emit). */

@@ -5,7 +5,7 @@
 import type { BackendStatus, ErrorMapSnapshot, LoadOptions, ModelSummary, SegmentOptions, SegmentResultInfo, TrainingStatus, TrainOptions, VolumeInfo } from '../../api/types';
 import type { EngineEvent } from '../../worker/events';
 import { initBackend, type ActiveBackend, type BackendName } from '../backend/select';
-import { checkLabelMatchesImage, DEMO_LABELS, labelArray, readNifti, writeNifti, type LabelTable, type Volume } from '../data';
+import { checkLabelMatchesImage, DEMO_LABELS, labelArray, readNifti, realValues, writeNifti, type LabelTable, type Volume } from '../data';
 import { WorkbenchError } from '../errors';
 import { modelFromTraining, ModelRegistry, type ModelFile, type ModelInfo } from './models';
 import { Segmenter } from './segmenter';
@@ -22,8 +22,10 @@ function builtInTables(name: string): LabelTable | undefined {
   return /labels-organs4/i.test(name) ? DEMO_LABELS : undefined;
 }
 
+/** A volume as an uncompressed NIfTI for the viewer; maps as float32 real values (NiiVue ignores an overlay's scale slope). */
 function niftiOf(v: Volume, role: VolumeInfo['role']): ArrayBuffer {
-  const bytes = writeNifti(v, { gzip: false, intent: role === 'label' ? 'label' : 'image' });
+  const shown = role === 'map' ? { ...v, data: realValues(v), scale: { slope: 1, inter: 0 } } : v;
+  const bytes = writeNifti(shown, { gzip: false, intent: role === 'label' ? 'label' : 'image' });
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 

@@ -28,11 +28,19 @@ export interface ViewerLayerState {
   opacity: number;
   calMin: number;
   calMax: number;
+  /** Mean voxel value as shown (heat overlays only), so scripts and tests can check what is on screen. */
+  mean?: number;
 }
 
 interface Layer {
   spec: Omit<LayerSpec, 'nifti'>;
   image: NVImage;
+}
+
+function meanOf(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return a.length ? s / a.length : NaN;
 }
 
 export class NiivueViewer {
@@ -131,13 +139,14 @@ export class NiivueViewer {
    * re-composited: NiiVue's updateGLVolume would also re-upload the base image and recompute its gradient
    * texture for the 3-D render, which on a software GL takes most of a second.
    */
-  updateLayerData(id: string, data: ArrayLike<number>): void {
+  updateLayerData(id: string, data: ArrayLike<number>, scale = 1): void {
     const i = this.layers.findIndex((x) => x.spec.id === id);
     const l = this.layers[i];
     if (!l || !l.image.img) return;
     const img = l.image.img;
     if (img.length !== data.length) throw new Error(`layer ${id} has ${img.length} voxels, update has ${data.length}`);
-    img.set(data as ArrayLike<number>);
+    if (scale === 1) img.set(data as ArrayLike<number>);
+    else for (let k = 0; k < data.length; k++) img[k] = data[k] * scale;
     if (i === 0 || this.nv.volumes.length !== this.layers.length) {
       this.nv.updateGLVolume();
       return;
@@ -156,6 +165,7 @@ export class NiivueViewer {
       opacity: l.image.opacity,
       calMin: l.image.cal_min ?? NaN,
       calMax: l.image.cal_max ?? NaN,
+      ...(l.spec.kind === 'heat' && l.image.img ? { mean: meanOf(l.image.img) } : {}),
     }));
   }
 
