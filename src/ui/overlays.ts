@@ -79,7 +79,8 @@ export class OverlayManager {
       kind: 'heat',
       colormap: kind === 'error' ? 'hot' : 'electric',
       calMin: kind === 'error' ? 0.03 : 1,
-      calMax: kind === 'error' ? 1 : 255,
+      // E = 1 (not yet evaluated, or wrong) shows light yellow rather than the colour map's white end.
+      calMax: kind === 'error' ? 1.2 : 255,
       opacity: kind === 'error' ? this.settings.errorOpacity : 0.8,
     });
   }
