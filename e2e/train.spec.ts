@@ -11,7 +11,7 @@ test.describe('training in the browser on WebGPU', () => {
       ct.id,
     );
     // From here the run is under way: the UI thread must stay responsive.
-    await wb.recordLongTasks();
+    await wb.recordLongTasks({ whileTraining: true });
     const initial = await page.evaluate(async (id) => {
       const m = await window.workbench.errorMap(id);
       return { it: m.updatedAtIteration, dims: m.dims, n: m.data.length, all255: m.data.every((v) => v === 255) };

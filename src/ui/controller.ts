@@ -179,7 +179,7 @@ export class AppController {
     const imageInfo = info.role === 'image' ? info : this.store.volumes.find((v) => v.id === info.imageId)!;
     this.store.setActiveImage(imageInfo.id);
     if (!this.viewer) return;
-    const labels = this.store.volumes.filter((v) => v.role !== 'image' && v.imageId === imageInfo.id);
+    const labels = this.lightView ? [] : this.store.volumes.filter((v) => v.role !== 'image' && v.imageId === imageInfo.id);
     await this.viewer.showScene(this.layerFor(imageInfo), labels.map((l) => this.layerFor(l)));
     await this.overlays.refresh(imageInfo);
   }
@@ -203,9 +203,22 @@ export class AppController {
     this.viewer?.setWindow(r.min, r.max);
   }
 
-  /** See NiivueViewer.setRenderPane. */
-  setRenderPane(show: boolean): void {
-    this.viewer?.setRenderPane(show);
+  private lightView = false;
+
+  /**
+   * The viewer while training on a software adapter: no 3-D pane (see NiivueViewer.setRenderPane) and no
+   * label overlays, so that an error-map update re-composites one overlay rather than every one (each costs
+   * the UI thread ~100–250 ms there, see NiivueViewer.updateLayerData). Turning it off restores both.
+   */
+  async setLightView(on: boolean): Promise<void> {
+    if (this.lightView === on) return;
+    this.lightView = on;
+    this.viewer?.setRenderPane(!on);
+    if (this.store.activeImageId) await this.show(this.store.activeImageId);
+  }
+
+  get isLightView(): boolean {
+    return this.lightView;
   }
 
   get viewerState() {

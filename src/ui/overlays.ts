@@ -63,7 +63,7 @@ export class OverlayManager {
     this.fields.set(id, { dims: [...image.dims], data, iteration });
     const v = this.viewer();
     if (!v || !onScreen || !this.wanted(kind)) return;
-    if (v.hasLayer(id)) v.updateLayerData(id, data, kind === 'error' ? 1 / 255 : 1);
+    if (v.hasLayer(id)) await v.updateLayerData(id, data, kind === 'error' ? 1 / 255 : 1);
     else await this.addLayer(kind, image);
   }
 

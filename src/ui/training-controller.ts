@@ -39,10 +39,10 @@ export class TrainingController {
       // starts only after the first (the one with the new overlay) was produced.
       for (let i = 0; i < 2; i++) await new Promise<void>((r) => requestAnimationFrame(() => r()));
     } else if (e.type === 'state' && e.state === 'error') {
-      this.app.setRenderPane(true);
+      await this.app.setLightView(false);
       useAppStore.getState().pushMessage('error', `Training stopped: ${e.error}`);
     } else if (e.type === 'state' && e.state === 'done') {
-      this.app.setRenderPane(true);
+      await this.app.setLightView(false);
       useAppStore.getState().pushMessage('info', 'Training finished.');
     }
   }
@@ -54,9 +54,10 @@ export class TrainingController {
 
   /**
    * Before the run: the error-map overlay (E = 1 everywhere) is created now, so that during training only
-   * its voxels change; and on a software adapter the 3-D pane pauses (see NiivueViewer.setRenderPane).
+   * its voxels change; and on a software adapter the viewer turns light (see AppController.setLightView).
    */
   private async prepareViewer(opts: TrainOptions): Promise<void> {
+    if (this.software()) await this.app.setLightView(true);
     const { volumes, activeImageId } = useAppStore.getState();
     for (const id of opts.images) {
       const info = volumes.find((v) => v.id === id);
@@ -64,7 +65,6 @@ export class TrainingController {
       const full = new Uint8Array(info.dims[0] * info.dims[1] * info.dims[2]).fill(255);
       await this.app.overlays.update('error', info, full, 0, activeImageId === id);
     }
-    if (this.software()) this.app.setRenderPane(false);
   }
 
   /** Resolves once the run has started. */
@@ -75,7 +75,7 @@ export class TrainingController {
       const run = await this.app.engine.train(opts);
       useTrainingStore.getState().startRun(run.runId, run.runName, { ...opts, iterations: run.iterations, preset: run.preset as TrainOptions['preset'] });
     } catch (e) {
-      this.app.setRenderPane(true);
+      await this.app.setLightView(false);
       const text = errorMessage(e);
       useAppStore.getState().pushMessage('error', text);
       throw new Error(text, { cause: e });
