@@ -1,0 +1,33 @@
+/**
+ * The README's picture of a segmented scan: patient B (held out) segmented by the shipped model, with the
+ * results table (volumes, Dice against the reference).
+ *   npm run build && npx vite preview --port 4173 &   then   npx tsx scripts/segment-shot.ts
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS } from '../playwright.config';
+
+const url = process.argv[2] ?? 'http://127.0.0.1:4173/';
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+// Patient B is test data, not shipped: serve it to this page only.
+await page.route('**/__test-data/**', async (route) => {
+  const rel = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/__test-data\//, ''));
+  await route.fulfill({ status: 200, body: readFileSync(join('test-data', rel)), contentType: 'application/octet-stream' });
+});
+await page.goto(url);
+await page.waitForFunction(() => window.workbench !== undefined);
+await page.evaluate(() => window.workbench.ready);
+const table = readFileSync('test-data/labels-totalseg-v2.txt', 'utf8');
+const r = await page.evaluate(async (labelTable) => {
+  const wb = window.workbench;
+  for (const v of wb.volumes()) if (v.role === 'image') wb.removeVolume(v.id);
+  const ct = await wb.loadVolume('/__test-data/ct-abdomen-b/ct.nii.gz', { role: 'image' });
+  await wb.loadVolume('/__test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz', { role: 'label', imageId: ct.id, labelTable });
+  return wb.segment(ct.id);
+}, table);
+console.log(JSON.stringify(r));
+await page.waitForTimeout(3000);
+await page.screenshot({ path: 'docs/segmentation.png' });
+await browser.close();
