@@ -12,7 +12,8 @@ const { api } = startEngine();
 const controller = new AppController(api);
 const training = new TrainingController(controller);
 const segment = new SegmentController(controller);
-(window as unknown as { __controller: AppController }).__controller = controller;
+// For profiling from the console in the dev server (`npm start`) only; scripts use window.workbench.
+if (import.meta.env.DEV) (window as unknown as { __controller: AppController }).__controller = controller;
 
 // The demo scan opens on start unless the URL says ?demo=0 (tests that start empty use it).
 const params = new URLSearchParams(location.search);
