@@ -1,24 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
-import { Rng } from '../random';
 import { sumLastAxis, sumMiddleAxis } from './reductions';
+import { randomValues, valuesAndGradient } from '../../testing/grad-check';
 
-function random(n: number, seed: number, scale = 3): Float32Array {
-  const rng = new Rng(seed);
-  return Float32Array.from({ length: n }, () => rng.uniform(-scale, scale));
-}
-
-/** Values and gradients (of Σ r · f(x)) of one reduction, on the current backend. */
-async function run(f: (x: tf.Tensor) => tf.Tensor, x: Float32Array, shape: number[], r: Float32Array, outShape: number[]) {
-  const xT = tf.tensor(x, shape);
-  const rT = tf.tensor(r, outShape);
-  const y = f(xT);
-  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t), rT)))(xT);
-  const out = { y: Array.from(await y.data()), g: Array.from(await g.data()) };
-  tf.dispose([xT, rT, y, g]);
-  return out;
-}
+const random = randomValues;
+const run = valuesAndGradient;
 
 const cases = [
   { name: 'sumLastAxis', f: (x: tf.Tensor) => sumLastAxis(x as tf.Tensor2D), shape: [1200, 3], out: [1200, 1] },
