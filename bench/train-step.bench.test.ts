@@ -6,7 +6,8 @@
  *   BENCH=1 npm run test:unit -- bench/train-step
  *   BENCH=1 BENCH_PRESETS=tiny,small BENCH_BATCH=2 npm run test:unit -- bench/train-step
  *   BENCH_BACKENDS=cpu (or webgpu, webgpu-fast) limits the backends; BENCH_RUNS sets the timed steps (default 5);
- *   BENCH_OUT names the JSON file (default bench/results/train-step.json).
+ *   BENCH_OUT names the JSON file (default bench/results/train-step.json); BENCH_PROFILE=0 skips the extra
+ *   profiled step (per-kernel times); BENCH_NOTE adds a note to the record (e.g. why the batch was shrunk).
  *
  * Writes bench/results/train-step.json.
  */
@@ -25,6 +26,7 @@ import * as kernels from '../src/core/kernels';
 const PRESETS = (process.env.BENCH_PRESETS ?? 'tiny').split(',') as PresetName[];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'webgpu,webgpu-fast,cpu').split(',');
+const PROFILE = process.env.BENCH_PROFILE !== '0';
 
 function batchFor(preset: PresetName, n: number) {
   const net = createDualPathNet({ preset, numClasses: 2, seed: 1 });
@@ -37,6 +39,18 @@ function batchFor(preset: PresetName, n: number) {
     labels: tf.tensor(Int32Array.from({ length: n * g.outputSize ** 3 }, () => rng.int(2)), [n, g.outputSize, g.outputSize, g.outputSize], 'int32') as tf.Tensor4D,
   };
   return { net, batch, geometry: g };
+}
+
+/** One more step under `tf.profile`: kernel count and the kernels that took longest in all. */
+async function profileStep(net: ReturnType<typeof createDualPathNet>, optimizer: NesterovSgd, batch: TrainBatch) {
+  const info = await tf.profile(async () => {
+    await trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
+    return [];
+  });
+  const byKernel = new Map<string, number>();
+  for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
+  const topKernels = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, t]) => ({ name, ms: Math.round(t) }));
+  return { kernels: info.kernels.length, topKernels };
 }
 
 async function timeSteps(preset: PresetName, n: number) {
@@ -52,13 +66,7 @@ async function timeSteps(preset: PresetName, n: number) {
     await trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
     ms.push(performance.now() - s);
   }
-  const info = await tf.profile(async () => {
-    await trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
-    return [];
-  });
-  const byKernel = new Map<string, number>();
-  for (const k of info.kernels) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
-  const topKernels = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([name, t]) => ({ name, ms: Math.round(t) }));
+  const profiled = PROFILE ? await profileStep(net, optimizer, batch) : undefined;
   tf.dispose([batch.full, batch.context, batch.labels]);
   optimizer.dispose();
   const summary = net.summary();
@@ -67,7 +75,7 @@ async function timeSteps(preset: PresetName, n: number) {
   return {
     preset, batch: n, outputSize: geometry.outputSize, parameters: summary.parameters, backend: tf.getBackend(),
     firstStepMsIncludingCompile: Math.round(firstMs), medianStepMs: Math.round(sorted[Math.floor(sorted.length / 2)]),
-    runsMs: ms.map(Math.round), kernels: info.kernels.length, topKernels,
+    runsMs: ms.map(Math.round), loadAverage1m: Number(loadavg()[0].toFixed(2)), ...profiled,
   };
 }
 
@@ -100,6 +108,7 @@ describe.runIf(process.env.BENCH === '1')('training step benchmark', () => {
       host: { ...hostDescription(), cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1m: loadavg()[0] },
       adapter: gpu.info.adapter,
       tfjs: tf.version.tfjs,
+      ...(process.env.BENCH_NOTE ? { note: process.env.BENCH_NOTE } : {}),
       rows,
     };
     console.log(JSON.stringify(result, null, 2));
