@@ -65,15 +65,16 @@ export function trainStepTable(records: { file: string; r: TrainStepRecord }[]):
       const vox = (x.batch * x.outputSize ** 3) / (x.medianStepMs / 1000);
       rows.push([
         x.preset, String(x.batch), `${x.outputSize}³`, x.kernelsUsed, s(x.medianStepMs, 2), s(x.firstStepMsIncludingCompile, 1),
-        speed, f(vox, 0), String(x.runsMs.length), load(x.loadAverage1m ?? r.host.loadAverage1m), `\`${file}\``,
+        speed, f(vox, 0), x.runsMs.map((v) => s(v, 1)).join(', '), load(x.loadAverage1m ?? r.host.loadAverage1m), `\`${file}\``,
       ]);
     }
   }
+  const notes = records.filter(({ r }) => r.note).map(({ file, r }) => `\`${file}\`: ${r.note}`);
   return table(
-    ['preset', 'batch', 'output', 'kernels', 'median step s', 'first step s', 'vs tfjs WebGPU', 'output voxels/s', 'runs', 'load', 'record'],
-    ['---', '---:', '---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---'],
+    ['preset', 'batch', 'output', 'kernels', 'median step s', 'first step s', 'vs tfjs WebGPU', 'output voxels/s', 'timed steps s', 'load', 'record'],
+    ['---', '---:', '---:', '---', '---:', '---:', '---:', '---:', '---', '---:', '---'],
     rows,
-  );
+  ) + (notes.length ? `\n\n${notes.join('\n\n')}` : '') + '\n\n(median step: the median of the timed steps, the upper one for an even count; timed after a first step and one warm step.)';
 }
 
 export interface PatchSamplerRecord {
@@ -122,18 +123,20 @@ export interface InferenceRow {
 
 /** Inference records: end-to-end segmentVolume per volume / training spacing / kernels. */
 export function inferenceTable(file: string, rows: InferenceRow[]): string {
-  const out = rows.map((x) => {
+  const order = (x: InferenceRow) => [x.volume, String(100 - x.trainingSpacingMm).padStart(3, '0'), x.kernelsUsed === 'tfjs built-in' ? '0' : '1'].join('/');
+  const sorted = [...rows].sort((a, b) => order(a).localeCompare(order(b)));
+  const out = sorted.map((x) => {
     const base = rows.find((b) => b.kernelsUsed === 'tfjs built-in' && b.volume === x.volume && b.trainingSpacingMm === x.trainingSpacingMm);
     const speed = base && base !== x ? `${f(base.totalMs / x.totalMs)}×` : '–';
     return [
       x.volume, x.scanDims.join('×'), `${x.trainingSpacingMm} mm → ${x.trainingGrid.join('×')}`, `${x.tiles} × ${x.tileSize}³`, x.kernelsUsed,
-      `${s(x.totalMs)}${x.includesCompile ? ' ¹' : ''}`, s(x.medianTileMs), speed, f(x.gridVoxelsPerS / 1e3, 1), f(x.scanVoxelsPerS / 1e6, 2),
+      `${s(x.totalMs)}${x.includesCompile ? ' ¹' : ''}`, s(x.medianTileMs), speed, f(x.gridVoxelsPerS / 1e3, 1), f(x.scanVoxelsPerS / 1e3, 0),
       mb(x.memory.warmup?.peakBytes), mb(x.memory.betweenTiles.maxBytes), mb(x.memory.wholeLogitsBytes), load(x.loadAverage1m),
     ];
   });
   return table(
-    ['volume', 'scan', 'training grid', 'tiles', 'kernels', 'total s', 'tile s (median)', 'vs tfjs WebGPU', 'grid kvox/s', 'scan Mvox/s', 'peak tensors MiB', 'between tiles MiB', 'whole logits MiB', 'load'],
+    ['volume', 'scan', 'training grid', 'tiles', 'kernels', 'total s', 'tile s (median)', 'vs tfjs WebGPU', 'grid kvox/s', 'scan kvox/s', 'peak tensors MiB', 'between tiles MiB', 'whole logits MiB', 'load'],
     ['---', '---', '---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
     out,
-  ) + `\n\n(\`${file}\`; ¹ single run including shader compilation.)`;
+  ) + `\n\n(\`${file}\`; total = best timed run after a warm-up; ¹ single run including shader compilation; peak = \`tf.profile\` of the warm-up, where it was profiled.)`;
 }
