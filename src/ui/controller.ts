@@ -206,14 +206,16 @@ export class AppController {
   private lightView = false;
 
   /**
-   * The viewer while training on a software adapter: no 3-D pane (see NiivueViewer.setRenderPane) and no
-   * label overlays, so that an error-map update re-composites one overlay rather than every one (each costs
-   * the UI thread ~100–250 ms there, see NiivueViewer.updateLayerData). Turning it off restores both.
+   * The viewer while training on a software adapter: no 3-D pane (see NiivueViewer.setRenderPane), no
+   * label overlays, and the error map drawn as NiiVue's drawing layer (see NiivueViewer.setHeatAsDrawing),
+   * so that an error-map update re-composites no overlay (each costs the UI thread ~100–250 ms there, see
+   * NiivueViewer.updateLayerData). Turning it off restores all three.
    */
   async setLightView(on: boolean): Promise<void> {
     if (this.lightView === on) return;
     this.lightView = on;
     this.viewer?.setRenderPane(!on);
+    this.viewer?.setHeatAsDrawing(on);
     if (this.store.activeImageId) await this.show(this.store.activeImageId);
   }
 

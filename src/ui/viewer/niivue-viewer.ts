@@ -3,7 +3,7 @@
  * the error map and the patch-centre density) in a 2×2 layout: axial, coronal, sagittal and a 3-D render.
  */
 import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER, MULTIPLANAR_TYPE } from '@niivue/niivue';
-import { toNiivueLabelColormap, type LabelEntry } from './label-lut';
+import { toNiivueLabelColormap, type LabelEntry, type NiivueLabelColormap } from './label-lut';
 
 export type LayerKind = 'image' | 'label' | 'heat';
 
@@ -84,6 +84,7 @@ export class NiivueViewer {
 
   /** Replaces everything on screen with this image and its overlays, in order. */
   async showScene(image: LayerSpec, overlays: LayerSpec[] = []): Promise<void> {
+    this.removeHeatDrawing();
     for (const l of this.layers.splice(0)) this.nv.removeVolume(l.image);
     await this.addLayer(image);
     for (const o of overlays) await this.addLayer(o);
@@ -109,11 +110,17 @@ export class NiivueViewer {
     }
     if (spec.kind === 'heat') image.colorbarVisible = true;
     const { nifti: _drop, ...rest } = spec;
+    if (spec.kind === 'heat' && this.heatAsDrawing && !this.editing && !this.heat && this.layers.length > 0) {
+      this.heat = { spec: rest, image };
+      this.showHeatDrawing(spec.calMin ?? 0, spec.calMax ?? 1);
+      return;
+    }
     this.layers.push({ spec: rest, image });
     this.nv.addVolume(image);
   }
 
   removeLayer(id: string): void {
+    if (this.heat?.spec.id === id) return this.removeHeatDrawing();
     const i = this.layers.findIndex((l) => l.spec.id === id);
     if (i < 0) return;
     const [l] = this.layers.splice(i, 1);
@@ -121,7 +128,7 @@ export class NiivueViewer {
   }
 
   hasLayer(id: string): boolean {
-    return this.layers.some((l) => l.spec.id === id);
+    return this.heat?.spec.id === id || this.layers.some((l) => l.spec.id === id);
   }
 
   /** Intensity window of the base image (e.g. a CT window in HU). */
@@ -134,6 +141,11 @@ export class NiivueViewer {
   }
 
   setOpacity(id: string, opacity: number): void {
+    if (this.heat?.spec.id === id) {
+      this.heat.image.opacity = opacity;
+      this.nv.setDrawOpacity(opacity);
+      return;
+    }
     const i = this.layers.findIndex((l) => l.spec.id === id);
     if (i < 0) return;
     this.nv.setOpacity(i, opacity);
@@ -148,6 +160,7 @@ export class NiivueViewer {
    * 122×101×112 scan and ~50–100 ms per frame: together they made one ~300–370 ms task).
    */
   async updateLayerData(id: string, data: ArrayLike<number>, scale = 1): Promise<void> {
+    if (this.heat?.spec.id === id) return this.updateHeatDrawing(data, scale);
     const i = this.layers.findIndex((x) => x.spec.id === id);
     const l = this.layers[i];
     if (!l || !l.image.img) return;
@@ -183,7 +196,7 @@ export class NiivueViewer {
   private readonly pixel = new Uint8Array(4);
 
   state(): ViewerLayerState[] {
-    return this.layers.map((l) => ({
+    return [...this.layers, ...(this.heat ? [this.heat] : [])].map((l) => ({
       id: l.spec.id,
       name: l.spec.name,
       kind: l.spec.kind,
@@ -206,19 +219,85 @@ export class NiivueViewer {
     this.nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
   }
 
+  // ---- A heat overlay shown as NiiVue's drawing layer (while training on a software adapter) ----
+
+  private heatAsDrawing = false;
+  /** The heat overlay shown as the drawing layer, if any (not one of `layers`: NiiVue has no volume for it). */
+  private heat?: Layer;
+
+  /**
+   * Shows heat overlays added from now on (one at a time) as NiiVue's drawing layer rather than as an
+   * overlay volume. An overlay volume is re-composited into a 3-D texture of the whole scan on every
+   * change (on SwiftShader ~130–250 ms of one task for a 122×101×112 scan, seconds for a 512×512×300 one);
+   * the drawing layer is a uint8 texture uploaded as it is and coloured when the slices are drawn, so a
+   * live error-map update costs an upload and a frame. E is quantised to 1/255, as the API delivers it.
+   */
+  setHeatAsDrawing(on: boolean): void {
+    this.heatAsDrawing = on;
+  }
+
+  private showHeatDrawing(calMin: number, calMax: number): void {
+    const hot = this.nv.colormap('hot');
+    const lut: NiivueLabelColormap = { R: [], G: [], B: [], A: [], I: [], labels: [] };
+    for (let i = 0; i < 256; i++) {
+      const e = i / 255;
+      const k = Math.round(255 * Math.min(1, Math.max(0, (e - calMin) / (calMax - calMin))));
+      lut.R.push(hot[4 * k]);
+      lut.G.push(hot[4 * k + 1]);
+      lut.B.push(hot[4 * k + 2]);
+      lut.A.push(e < calMin ? 0 : 255);
+      lut.I.push(i);
+      lut.labels.push('');
+    }
+    this.setDrawColormap(lut);
+    this.nv.setDrawOpacity(this.heat!.image.opacity);
+    this.loadHeatBitmap();
+  }
+
+  /**
+   * The drawing layer's colours. NiiVue's setDrawColormap looks a name up among its built-in colour maps
+   * only (not those added with addColormap), but its lookup takes a colour-map object as well.
+   */
+  private setDrawColormap(lut: NiivueLabelColormap): void {
+    this.nv.setDrawColormap(lut as unknown as string);
+  }
+
+  private loadHeatBitmap(): void {
+    const l = this.heat!;
+    const img = l.image.img!;
+    const u8 = new Uint8Array(img.length);
+    for (let k = 0; k < img.length; k++) u8[k] = Math.round(Math.min(1, Math.max(0, img[k])) * 255);
+    // loadDrawing reorders the voxels from the file's order to NiiVue's RAS order.
+    const bitmap = { hdr: l.image.hdr, permRAS: l.image.permRAS, img: u8 } as unknown as NVImage;
+    if (!this.nv.loadDrawing(bitmap)) throw new Error(`layer ${l.spec.id} is not on the background image's grid`);
+  }
+
+  private async updateHeatDrawing(data: ArrayLike<number>, scale: number): Promise<void> {
+    const img = this.heat!.image.img!;
+    if (img.length !== data.length) throw new Error(`layer ${this.heat!.spec.id} has ${img.length} voxels, update has ${data.length}`);
+    for (let k = 0; k < data.length; k++) img[k] = data[k] * scale;
+    this.loadHeatBitmap();
+    this.waitForGpu();
+  }
+
+  private removeHeatDrawing(): void {
+    if (!this.heat) return;
+    this.heat = undefined;
+    this.nv.closeDrawing();
+  }
+
   // ---- Editing a label map with NiiVue's drawing tools (pen, filled pen, erase, undo) ----
 
   private editing?: { id: string; opacity: number };
 
   /** Starts editing a label layer: its voxels become NiiVue's drawing, coloured by its label table. */
   beginEdit(id: string): void {
+    this.removeHeatDrawing();
     const i = this.layers.findIndex((l) => l.spec.id === id);
     const l = this.layers[i];
     if (!l || l.spec.kind !== 'label') throw new Error(`layer ${id} is not a label map on screen`);
     if (this.editing) this.cancelEdit();
-    const lut = toNiivueLabelColormap(l.spec.labels ?? {});
-    this.nv.addColormap('workbench-edit', lut);
-    this.nv.setDrawColormap('workbench-edit');
+    this.setDrawColormap(toNiivueLabelColormap(l.spec.labels ?? {}));
     if (!this.nv.loadDrawing(l.image)) throw new Error(`layer ${id} is not on the background image's grid`);
     this.editing = { id, opacity: l.image.opacity };
     this.nv.setOpacity(i, 0);
