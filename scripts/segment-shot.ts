@@ -24,8 +24,12 @@ const r = await page.evaluate(async (labelTable) => {
   const wb = window.workbench;
   for (const v of wb.volumes()) if (v.role === 'image') wb.removeVolume(v.id);
   const ct = await wb.loadVolume('/__test-data/ct-abdomen-b/ct.nii.gz', { role: 'image' });
-  await wb.loadVolume('/__test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz', { role: 'label', imageId: ct.id, labelTable });
-  return wb.segment(ct.id);
+  const ref = await wb.loadVolume('/__test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz', { role: 'label', imageId: ct.id, labelTable });
+  const r = await wb.segment(ct.id);
+  // The picture shows the model's labels only (the results table keeps the Dice against the reference).
+  wb.removeVolume(ref.id);
+  wb.show(ct.id);
+  return r;
 }, table);
 console.log(JSON.stringify(r));
 await page.waitForTimeout(3000);
