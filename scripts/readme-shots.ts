@@ -3,15 +3,9 @@
  *   npm run build && npx vite preview --port 4173 &   then   npx tsx scripts/readme-shots.ts
  */
 import { writeFileSync } from 'node:fs';
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config';
+import { openApp } from './open-app';
 
-const url = process.argv[2] ?? 'http://127.0.0.1:4173/';
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-await page.goto(url);
-await page.waitForFunction(() => window.workbench !== undefined);
-await page.evaluate(() => window.workbench.ready);
+const { browser, page } = await openApp({ url: process.argv[2] });
 await page.waitForTimeout(1500);
 await page.screenshot({ path: 'docs/screenshot.png' });
 

@@ -5,20 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config';
+import { openApp } from './open-app';
 
-const url = process.argv[2] ?? 'http://127.0.0.1:4173/';
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-// Patient B is test data, not shipped: serve it to this page only.
-await page.route('**/__test-data/**', async (route) => {
-  const rel = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/__test-data\//, ''));
-  await route.fulfill({ status: 200, body: readFileSync(join('test-data', rel)), contentType: 'application/octet-stream' });
+// Patient B is test data, not shipped: served to this page only.
+const { browser, page } = await openApp({
+  url: process.argv[2],
+  before: (p) =>
+    p.route('**/__test-data/**', async (route) => {
+      const rel = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/__test-data\//, ''));
+      await route.fulfill({ status: 200, body: readFileSync(join('test-data', rel)), contentType: 'application/octet-stream' });
+    }),
 });
-await page.goto(url);
-await page.waitForFunction(() => window.workbench !== undefined);
-await page.evaluate(() => window.workbench.ready);
 const table = readFileSync('test-data/labels-totalseg-v2.txt', 'utf8');
 const r = await page.evaluate(async (labelTable) => {
   const wb = window.workbench;

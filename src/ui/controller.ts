@@ -219,9 +219,6 @@ export class AppController {
     if (this.store.activeImageId) await this.show(this.store.activeImageId);
   }
 
-  get isLightView(): boolean {
-    return this.lightView;
-  }
 
   get viewerState() {
     return this.viewer?.state() ?? [];

@@ -6,33 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
-import { DEMO_LABELS, readNifti } from '../data';
-import { repoFile } from '../data/testing/repo-files';
 import { createDualPathNet, type DualPathNet } from '../networks';
 import type { EngineEvent } from '../../worker/events';
 import { photometricFor, planTraining } from './train-options';
 import { Trainer } from './trainer';
-import { VolumeStore } from './volume-store';
-
-function demoStore(): { store: VolumeStore; imageId: string } {
-  const store = new VolumeStore();
-  const img = store.add(readNifti(repoFile('public/demo/ct.nii.gz'), 'ct.nii.gz'), 'image');
-  const names = Object.fromEntries(Object.entries(DEMO_LABELS).map(([k, v]) => [k, v.name]));
-  store.add(readNifti(repoFile('public/demo/labels-organs4.nii.gz'), 'labels-organs4.nii.gz'), 'label', { imageId: img.info.id, labels: names });
-  return { store, imageId: img.info.id };
-}
-
-function untilDone(trainer: Trainer): Promise<void> {
-  return new Promise((res) => {
-    const t = setInterval(() => {
-      const st = trainer.status().state;
-      if (st === 'done' || st === 'error') {
-        clearInterval(t);
-        res();
-      }
-    }, 50);
-  });
-}
+import { demoStore, untilDone } from './testing/demo-training';
 
 async function weights(net: DualPathNet): Promise<Float32Array[]> {
   return Promise.all(net.params.list.map(async (p) => (await p.variable.data()) as Float32Array));

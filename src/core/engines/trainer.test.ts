@@ -1,25 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
-import { readNifti } from '../data';
 import type { EngineEvent } from '../../worker/events';
 import { Trainer } from './trainer';
-import { VolumeStore } from './volume-store';
-import { DEMO_LABELS } from '../data';
-
-const demo = (f: string) => readFileSync(resolve(import.meta.dirname, '../../../public/demo', f));
+import { demoStore, untilDone } from './testing/demo-training';
 
 describe('Trainer on real WebGPU (tiny preset, demo scan at 8 mm)', () => {
-  const store = new VolumeStore();
-  let imageId = '';
+  const { store, imageId } = demoStore();
   beforeAll(async () => {
     await webgpuForTests();
-    const img = store.add(readNifti(demo('ct.nii.gz'), 'ct.nii.gz'), 'image');
-    const names = Object.fromEntries(Object.entries(DEMO_LABELS).map(([k, v]) => [k, v.name]));
-    store.add(readNifti(demo('labels-organs4.nii.gz'), 'labels-organs4.nii.gz'), 'label', { imageId: img.info.id, labels: names });
-    imageId = img.info.id;
   });
 
   it('trains: loss falls, error maps change, tensors stay flat, validation Dice is reported', async () => {
@@ -31,16 +20,7 @@ describe('Trainer on real WebGPU (tiny preset, demo scan at 8 mm)', () => {
     const initial = trainer.errorMap(imageId);
     expect(initial.updatedAtIteration).toBe(0);
     expect(initial.data.every((v) => v === 255)).toBe(true);
-    // wait for the run to end
-    await new Promise<void>((res) => {
-      const t = setInterval(() => {
-        const st = trainer.status().state;
-        if (st === 'done' || st === 'error') {
-          clearInterval(t);
-          res();
-        }
-      }, 100);
-    });
+    await untilDone(trainer, 100);
     const st = trainer.status();
     if (process.env.TRAINER_LOG) console.log(JSON.stringify(events.map((e) => ('data' in e ? { ...e, data: e.data.length } : e))));
     expect(st.error).toBeUndefined();

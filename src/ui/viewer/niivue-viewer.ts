@@ -43,6 +43,11 @@ function meanOf(a: ArrayLike<number>): number {
   return a.length ? s / a.length : NaN;
 }
 
+/** E in [0, 1] as a byte (E × 255, rounded). */
+function toByte(e: number): number {
+  return Math.round(Math.min(1, Math.max(0, e)) * 255);
+}
+
 /** Lets the browser run other tasks (input, rendering) before going on. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -251,7 +256,7 @@ export class NiivueViewer {
     }
     this.setDrawColormap(lut);
     this.nv.setDrawOpacity(this.heat!.image.opacity);
-    this.loadHeatBitmap();
+    this.loadHeatBitmap(Uint8Array.from(this.heat!.image.img!, toByte));
   }
 
   /**
@@ -262,21 +267,24 @@ export class NiivueViewer {
     this.nv.setDrawColormap(lut as unknown as string);
   }
 
-  private loadHeatBitmap(): void {
+  /** `bitmap`: E × 255 per voxel in the file's voxel order (loadDrawing reorders it to NiiVue's RAS order). */
+  private loadHeatBitmap(bitmap: Uint8Array): void {
     const l = this.heat!;
-    const img = l.image.img!;
-    const u8 = new Uint8Array(img.length);
-    for (let k = 0; k < img.length; k++) u8[k] = Math.round(Math.min(1, Math.max(0, img[k])) * 255);
-    // loadDrawing reorders the voxels from the file's order to NiiVue's RAS order.
-    const bitmap = { hdr: l.image.hdr, permRAS: l.image.permRAS, img: u8 } as unknown as NVImage;
-    if (!this.nv.loadDrawing(bitmap)) throw new Error(`layer ${l.spec.id} is not on the background image's grid`);
+    const drawing = { hdr: l.image.hdr, permRAS: l.image.permRAS, img: bitmap } as unknown as NVImage;
+    if (!this.nv.loadDrawing(drawing)) throw new Error(`layer ${l.spec.id} is not on the background image's grid`);
   }
 
   private async updateHeatDrawing(data: ArrayLike<number>, scale: number): Promise<void> {
     const img = this.heat!.image.img!;
     if (img.length !== data.length) throw new Error(`layer ${this.heat!.spec.id} has ${img.length} voxels, update has ${data.length}`);
-    for (let k = 0; k < data.length; k++) img[k] = data[k] * scale;
-    this.loadHeatBitmap();
+    // The layer keeps E itself (for state()); the drawing gets E × 255, which is what arrives for the error map.
+    const asBitmap = data instanceof Uint8Array && scale === 1 / 255;
+    const bitmap = asBitmap ? data : new Uint8Array(data.length);
+    for (let k = 0; k < data.length; k++) {
+      img[k] = data[k] * scale;
+      if (!asBitmap) bitmap[k] = toByte(img[k]);
+    }
+    this.loadHeatBitmap(bitmap);
     this.waitForGpu();
   }
 
