@@ -38,3 +38,46 @@ export function hostDescription(): { runtime: Runtime; userAgent?: string; cores
     cores: g.navigator?.hardwareConcurrency,
   };
 }
+
+interface IsolationGlobals {
+  crossOriginIsolated?: boolean;
+  SharedArrayBuffer?: unknown;
+  Atomics?: { wait?: unknown };
+}
+
+/**
+ * Whether this runtime may share WebAssembly memory between threads: Node always; a page or worker
+ * only when cross-origin isolated (served with COOP `same-origin` and COEP `require-corp`).
+ */
+export function canShareMemory(): boolean {
+  const w = globalThis as unknown as IsolationGlobals;
+  if (typeof w.SharedArrayBuffer !== 'function') return false;
+  return runtime() === 'node' || w.crossOriginIsolated === true;
+}
+
+/** Whether this thread may block in `Atomics.wait` (Node and workers yes, a page's main thread no). */
+export function canBlockOnAtomics(): boolean {
+  return runtime() !== 'browser';
+}
+
+/** Hardware threads of the machine (Node: `os.availableParallelism()`, browsers: `navigator.hardwareConcurrency`). */
+export async function hardwareThreads(): Promise<number> {
+  if (runtime() === 'node') {
+    const osName = 'node:os';
+    const os = (await import(/* @vite-ignore */ osName)) as typeof import('node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return g.navigator?.hardwareConcurrency ?? 1;
+}
+
+/**
+ * In Node 20 (V8 11.3) relaxed SIMD is behind `--experimental-wasm-relaxed-simd`; V8 lets a process
+ * turn it on before compiling any module that uses it. Returns whether the flag was set (Node only).
+ */
+export async function enableNodeRelaxedSimd(): Promise<boolean> {
+  if (runtime() !== 'node') return false;
+  const v8Name = 'node:v8';
+  const v8 = (await import(/* @vite-ignore */ v8Name)) as typeof import('node:v8');
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return true;
+}
