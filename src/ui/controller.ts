@@ -12,6 +12,11 @@ import { sourceToFiles } from './sources';
 import { groupFiles } from './drop';
 import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
 import { OverlayManager } from './overlays';
+
+/** Lets the browser run other tasks (input, a frame) before going on. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 import * as Comlink from 'comlink';
 import type { EngineEvent } from '../worker/events';
 
@@ -179,7 +184,7 @@ export class AppController {
     const imageInfo = info.role === 'image' ? info : this.store.volumes.find((v) => v.id === info.imageId)!;
     this.store.setActiveImage(imageInfo.id);
     if (!this.viewer) return;
-    const labels = this.lightView ? [] : this.store.volumes.filter((v) => v.role !== 'image' && v.imageId === imageInfo.id);
+    const labels = this.store.volumes.filter((v) => v.role !== 'image' && v.imageId === imageInfo.id);
     await this.viewer.showScene(this.layerFor(imageInfo), labels.map((l) => this.layerFor(l)));
     await this.overlays.refresh(imageInfo);
   }
@@ -206,17 +211,27 @@ export class AppController {
   private lightView = false;
 
   /**
-   * The viewer while training on a software adapter: no 3-D pane (see NiivueViewer.setRenderPane), no
-   * label overlays, and the error map drawn as NiiVue's drawing layer (see NiivueViewer.setHeatAsDrawing),
-   * so that an error-map update re-composites no overlay (each costs the UI thread ~100–250 ms there, see
-   * NiivueViewer.updateLayerData). Turning it off restores all three.
+   * The viewer while training on a software adapter: no 3-D pane (see NiivueViewer.setRenderPane), and the
+   * error map drawn as NiiVue's drawing layer (see NiivueViewer.setHeatAsDrawing), so that an error-map
+   * update re-composites no overlay (each costs the UI thread ~100–250 ms there, see
+   * NiivueViewer.updateLayerData). Turning it off restores both. The scene is not rebuilt either way (that
+   * held the UI thread for 0.4–0.7 s on SwiftShader at the start and at the end of every run): the heat
+   * layer moves between the drawing layer and the overlays, and the 3-D pane comes back in a task of its own.
    */
   async setLightView(on: boolean): Promise<void> {
     if (this.lightView === on) return;
     this.lightView = on;
-    this.viewer?.setRenderPane(!on);
-    this.viewer?.setHeatAsDrawing(on);
-    if (this.store.activeImageId) await this.show(this.store.activeImageId);
+    const v = this.viewer;
+    if (!v) return;
+    if (on) {
+      v.setRenderPane(false);
+      await nextTask();
+      v.setHeatAsDrawing(true);
+    } else {
+      v.setHeatAsDrawing(false);
+      await nextTask();
+      v.setRenderPane(true);
+    }
   }
 
 
