@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installNodeWebGPU } from '../../cli/node-webgpu';
+import { installNodeWebGPU } from '../platform/node-webgpu';
 import { Engine } from './engine';
 import type { EngineEvent } from '../../worker/events';
 

@@ -164,10 +164,6 @@ export class Engine {
     return modelSummary(info);
   }
 
-  async loadModelUrl(url: string): Promise<ModelSummary> {
-    return modelSummary(await this.modelRegistry.loadUrl(url));
-  }
-
   /** Saves a model in this browser (IndexedDB); returns its key. */
   saveModel(id: string): Promise<string> {
     return this.modelRegistry.save(id);
