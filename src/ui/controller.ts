@@ -4,7 +4,7 @@
  */
 import type { Remote } from 'comlink';
 import type { LoadOptions, VolumeInfo, VolumeSource, WindowPreset } from '../api/types';
-import type { EngineApi, LoadedVolume } from '../worker/protocol';
+import type { EngineApi, EngineEvent, LoadedVolume } from '../worker/protocol';
 import { errorMessage } from '../core/errors';
 import { defaultLabelColors, type LabelTable } from '../core/data/labels';
 import { useAppStore, WINDOW_PRESETS, type WindowSetting } from './store';
@@ -13,7 +13,6 @@ import { groupFiles } from './drop';
 import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
 import { OverlayManager } from './overlays';
 import * as Comlink from 'comlink';
-import type { EngineEvent } from '../worker/events';
 
 export const DEMO = {
   image: 'demo/ct.nii.gz',
@@ -50,7 +49,7 @@ export class AppController {
 
   async init(): Promise<void> {
     try {
-      const b = await this.engine.init({ modelIndexUrl: new URL('models/index.json', location.href).href });
+      const b = await this.engine.init({ modelIndexUrl: new URL('models/index.json', location.href).href, savedModels: true });
       this.store.setBackend(b);
     } catch (e) {
       this.store.setEngineError(errorMessage(e));

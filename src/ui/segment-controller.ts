@@ -3,7 +3,7 @@
  * scan with progress and cancel, results (volumes, Dice/IoU), corrections with the drawing tools, export.
  */
 import type { ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
-import type { EngineEvent } from '../worker/events';
+import type { EngineEvent } from '../worker/protocol';
 import { errorMessage } from '../core/errors';
 import type { AppController } from './controller';
 import { useAppStore } from './store';

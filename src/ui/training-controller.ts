@@ -3,7 +3,7 @@
  * into the training store (charts, status) and the overlays (error map, patch-centre density).
  */
 import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../api/types';
-import type { EngineEvent } from '../worker/events';
+import type { EngineEvent } from '../worker/protocol';
 import { errorMessage } from '../core/errors';
 import type { AppController } from './controller';
 import { useAppStore } from './store';
@@ -73,7 +73,7 @@ export class TrainingController {
     try {
       await this.prepareViewer(opts);
       const run = await this.app.engine.train(opts);
-      useTrainingStore.getState().startRun(run.runId, run.runName, { ...opts, iterations: run.iterations, preset: run.preset as TrainOptions['preset'] });
+      useTrainingStore.getState().startRun(run.runId, run.runName, { ...opts, iterations: run.iterations, preset: run.preset });
     } catch (e) {
       await this.app.setLightView(false);
       const text = errorMessage(e);

@@ -5,8 +5,7 @@
  * between steps and the UI thread never waits on training.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../../api/types';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent, ErrorMapSnapshot, TrainingStatus, TrainOptions } from './contract';
 import type { DualPathNet } from '../networks';
 import { isSoftwareAdapter } from '../backend/select';
 import { errorMessage, WorkbenchError } from '../errors';

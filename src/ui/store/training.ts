@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { TrainingStatus, TrainOptions } from '../../api/types';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent } from '../../worker/protocol';
 
 export interface RunRecord {
   id: string;
