@@ -12,6 +12,7 @@ import { sourceToFiles } from './sources';
 import { groupFiles } from './drop';
 import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
 import { OverlayManager } from './overlays';
+import { reportFailure } from './failures';
 import * as Comlink from 'comlink';
 
 export const DEMO = {
@@ -37,7 +38,9 @@ export class AppController {
     this.eventListeners.add(listener);
     this.subscription ??= this.engine.subscribe(
       Comlink.proxy(async (e: EngineEvent) => {
-        await Promise.all([...this.eventListeners].map((l) => l(e)));
+        // One listener's failure neither stops the others nor goes unseen.
+        const settled = await Promise.allSettled([...this.eventListeners].map(async (l) => l(e)));
+        for (const s of settled) if (s.status === 'rejected') console.error(`A UI listener failed on the engine's "${e.type}" event:`, s.reason);
       }),
     );
     await this.subscription;
@@ -84,9 +87,7 @@ export class AppController {
         this.store.pushMessage('info', `Loaded ${loaded.info.name} (${loaded.info.dims.join('×')}, ${loaded.info.role}).`);
         return loaded.info;
       } catch (e) {
-        const text = errorMessage(e);
-        this.store.pushMessage('error', text);
-        throw new Error(text, { cause: e });
+        reportFailure(e);
       } finally {
         done();
       }

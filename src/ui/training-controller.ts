@@ -4,8 +4,8 @@
  */
 import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../api/types';
 import type { EngineEvent } from '../worker/protocol';
-import { errorMessage } from '../core/errors';
 import type { AppController } from './controller';
+import { reportFailure } from './failures';
 import { useAppStore } from './store';
 import { useTrainingStore } from './store/training';
 
@@ -76,9 +76,7 @@ export class TrainingController {
       useTrainingStore.getState().startRun(run.runId, run.runName, { ...opts, iterations: run.iterations, preset: run.preset });
     } catch (e) {
       await this.app.setLightView(false);
-      const text = errorMessage(e);
-      useAppStore.getState().pushMessage('error', text);
-      throw new Error(text, { cause: e });
+      reportFailure(e);
     }
   }
 

@@ -6,7 +6,9 @@
 import * as Comlink from 'comlink';
 import { Engine } from '../core/engines/engine';
 import type { EngineApi, EngineCall, EngineMethod, EngineReply } from './protocol';
+import { installErrorTransfer } from './transfer-errors';
 
+installErrorTransfer();
 const engine = new Engine();
 
 /** Buffers of a reply that move to the UI thread instead of being copied (the engine keeps none of them). */

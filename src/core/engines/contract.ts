@@ -109,6 +109,8 @@ export interface TrainingStatus {
   numTensors: number;
   error?: string;
   /** Extensions beyond the contract. */
+  /** The `WorkbenchError` code of `error`, when it had one (e.g. "diverged"). */
+  errorCode?: WorkbenchErrorCode;
   iterations?: number;
   lr?: number;
   runId?: string;
