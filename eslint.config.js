@@ -19,6 +19,7 @@ export const BOUNDARIES = [
   { folder: 'src/core', globals: DOM_GLOBALS, why: 'src/core is DOM-free (it runs in a worker and in Node); ask src/core/env.ts or take it as a parameter.' },
   { folder: 'src/ui', packages: ['@tensorflow/*'], why: 'src/ui must not import tfjs; tensors live in the engine worker.' },
   { folder: 'src/cli', folders: ['src/worker', 'src/ui'], why: 'src/cli runs the core in Node; it must not import the worker or the UI.' },
+  { folder: 'src/testing', folders: ['src/worker', 'src/ui', 'src/cli'], why: 'Test helpers serve the core; Node adapters they need live in src/core/platform.' },
   { folder: 'src', except: ['src/ui/viewer'], packages: ['@niivue/*'], why: 'Only src/ui/viewer may import NiiVue.' },
 ];
 

@@ -31,6 +31,7 @@ const planted: [what: string, file: string, code: string, expected: RegExp][] = 
   ['tfjs in a UI test', 'src/ui/store/planted.test.ts', "export const load = () => import('@tensorflow/tfjs-backend-webgpu');\n", /must not import tfjs/],
   ['the worker in the CLI', 'src/cli/planted.ts', "import type { EngineApi } from '../worker/protocol';\nexport type A = EngineApi;\n", /src\/cli .*must not import the worker/],
   ['the UI in the CLI', 'src/cli/planted.ts', "export { useAppStore } from '../ui/store';\n", /src\/cli .*must not import the worker or the UI/],
+  ['the CLI in a test helper', 'src/testing/planted.ts', "export { nodeWebGPU } from '../cli/gpu-node';\n", /Test helpers serve the core/],
   ['NiiVue outside the viewer', 'src/ui/components/Planted.tsx', "import { Niivue } from '@niivue/niivue';\nexport const n = Niivue;\n", /Only src\/ui\/viewer may import NiiVue/],
   ['NiiVue in the worker', 'src/worker/planted.ts', "import { Niivue } from '@niivue/niivue';\nexport const n = Niivue;\n", /Only src\/ui\/viewer may import NiiVue/],
 ];

@@ -15,7 +15,8 @@ import type { EngineEvent, TrainOptions } from '../core/engines/contract';
 import { modelFromTraining, MODEL_INDEX_FORMAT, type BundledIndex, type LoadedModel } from '../core/engines/models';
 import { Trainer, type TrainerHooks } from '../core/engines/trainer';
 import { loadPatientA, loadPatientB, PATIENT_A, PATIENT_B, REPO_ROOT, storeWithPatientA } from './demo-data';
-import { evaluateOn, gitCommit, machine } from './demo-report';
+import { evaluateOn, gitCommit } from './demo-report';
+import { machine } from '../core/platform/machine';
 import { nodeWebGPU } from './gpu-node';
 import { readModelDir, writeModelDir } from './model-dir';
 
