@@ -72,7 +72,8 @@ export class Engine implements EngineProtocol {
 
   /**
    * Chooses the backend and lists the models: the bundled ones (`modelIndexUrl`, absolute) and, in a browser,
-   * those saved in IndexedDB. A missing index is not an error (the workbench still trains and loads models).
+   * those saved in IndexedDB. A missing index is not an error (the workbench still trains and loads models):
+   * it is logged as a warning.
    */
   async init(opts: EngineInitOptions = {}): Promise<BackendStatus> {
     this.backendInfo ??= await initBackend(opts.backends);
