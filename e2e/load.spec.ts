@@ -77,6 +77,7 @@ test.describe('bad input gets a clear message and loses nothing', () => {
     const before = await wb.volumes();
     const r = await wb.loadVolume('/__test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz', { role: 'label', imageId: before[0].id });
     expect('error' in r && r.error).toMatch(/labels-totalseg-v2\.nii\.gz is 512×512×20 but the image .*is 122×101×112/);
+    expect('code' in r && r.code).toBe('label-grid-mismatch');
     expect(await wb.lastError()).toBe((r as { error: string }).error);
     expect(await wb.volumes()).toEqual(before);
   });
@@ -85,6 +86,7 @@ test.describe('bad input gets a clear message and loses nothing', () => {
     await wb.open();
     const r = await wb.loadVolume('https://example.com/scan.nii.gz');
     expect('error' in r && r.error).toMatch(/another origin/);
+    expect('code' in r && r.code).toBe('bad-argument');
     expect(wb.foreignRequests()).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { Remote } from 'comlink';
 import type { LoadOptions, VolumeInfo, VolumeSource, WindowPreset } from '../api/types';
-import type { EngineApi, LoadedVolume } from '../worker/protocol';
+import type { EngineApi, EngineEvent, LoadedVolume } from '../worker/protocol';
 import { errorMessage } from '../core/errors';
 import { defaultLabelColors, type LabelTable } from '../core/data/labels';
 import { useAppStore, WINDOW_PRESETS, type WindowSetting } from './store';
@@ -12,13 +12,14 @@ import { sourceToFiles } from './sources';
 import { groupFiles } from './drop';
 import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
 import { OverlayManager } from './overlays';
+import { reportFailure } from './failures';
+
+import * as Comlink from 'comlink';
 
 /** Lets the browser run other tasks (input, a frame) before going on. */
 function nextTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
-import * as Comlink from 'comlink';
-import type { EngineEvent } from '../worker/events';
 
 export const DEMO = {
   image: 'demo/ct.nii.gz',
@@ -43,7 +44,9 @@ export class AppController {
     this.eventListeners.add(listener);
     this.subscription ??= this.engine.subscribe(
       Comlink.proxy(async (e: EngineEvent) => {
-        await Promise.all([...this.eventListeners].map((l) => l(e)));
+        // One listener's failure neither stops the others nor goes unseen.
+        const settled = await Promise.allSettled([...this.eventListeners].map(async (l) => l(e)));
+        for (const s of settled) if (s.status === 'rejected') console.error(`A UI listener failed on the engine's "${e.type}" event:`, s.reason);
       }),
     );
     await this.subscription;
@@ -55,7 +58,7 @@ export class AppController {
 
   async init(): Promise<void> {
     try {
-      const b = await this.engine.init({ modelIndexUrl: new URL('models/index.json', location.href).href });
+      const b = await this.engine.init({ modelIndexUrl: new URL('models/index.json', location.href).href, savedModels: true });
       this.store.setBackend(b);
     } catch (e) {
       this.store.setEngineError(errorMessage(e));
@@ -90,9 +93,7 @@ export class AppController {
         this.store.pushMessage('info', `Loaded ${loaded.info.name} (${loaded.info.dims.join('×')}, ${loaded.info.role}).`);
         return loaded.info;
       } catch (e) {
-        const text = errorMessage(e);
-        this.store.pushMessage('error', text);
-        throw new Error(text, { cause: e });
+        reportFailure(e);
       } finally {
         done();
       }

@@ -2,7 +2,7 @@
  * Turning dropped or fetched files into a stored volume: parse, check against the device and the
  * image it belongs to, decide its role, and name its labels.
  */
-import type { LoadOptions, Role } from '../../api/types';
+import type { LoadOptions, Role } from './contract';
 import { WorkbenchError } from '../errors';
 import type { DeviceLimits } from '../backend/select';
 import {

@@ -2,7 +2,7 @@
  * The volumes loaded in a session: images and the label maps attached to them.
  * DOM-free: the same store backs the worker, Node scripts and tests.
  */
-import type { LoadOptions, Role, VolumeInfo } from '../../api/types';
+import type { LoadOptions, Role, VolumeInfo } from './contract';
 import { WorkbenchError } from '../errors';
 import { realRange, type Volume } from '../data/volume';
 

@@ -368,9 +368,4 @@ export class NiivueViewer {
     const i = this.layers.findIndex((l) => l.spec.id === e.id);
     if (i >= 0) this.nv.setOpacity(i, e.opacity);
   }
-
-  /** The underlying NiiVue instance, for the drawing tools (pen, fill, erase, undo). */
-  get niivue(): Niivue {
-    return this.nv;
-  }
 }
