@@ -22,6 +22,8 @@ export interface VolumeInfo {
   labels?: Record<number, string>;
   /** Extension: where it came from ('segmentation': made by `segment`, possibly edited since). */
   origin?: 'file' | 'segmentation';
+  /** What the reader repaired or assumed while loading (one sentence each); absent when nothing. */
+  warnings?: string[];
 }
 
 export interface BackendStatus {
@@ -48,7 +50,7 @@ export interface Workbench {
   volumes(): VolumeInfo[];
   removeVolume(id: string): void;
   /** The last message shown to the user (errors included), for scripts and tests. */
-  lastMessage(): { kind: 'info' | 'error'; text: string } | undefined;
+  lastMessage(): { kind: 'info' | 'warning' | 'error'; text: string } | undefined;
   /** Shows a volume in the viewer (an image, with its label maps as overlays). */
   show(id: string): void;
   /** CT window presets. */

@@ -9,6 +9,7 @@ import {
   readVolumeFiles,
   checkLabelMatchesImage,
   checkFitsDevice,
+  checkLabelValues,
   parseLabelTable,
   type LabelTable,
 } from '../data';
@@ -89,11 +90,12 @@ export async function loadVolumeIntoStore(files: NamedBytes[], opts: LoadOptions
 
   const image = pickImage(ctx.store, opts.imageId, fileName);
   checkLabelMatchesImage(volume, image.volume);
+  checkLabelValues(volume);
   const values = distinctIntegerValues(volume);
   if (!values) {
     throw new WorkbenchError(
       'bad-labels',
-      `${fileName} was loaded as a label map, but it holds non-integer values or more than 1024 distinct values; a label map holds class numbers (0 = background).`,
+      `${fileName} was loaded as a label map, but it holds more than 1024 distinct class numbers; expected a label map with at most 1024 classes (0 = background). Is this an image? Load it as an image.`,
       { file: fileName },
     );
   }

@@ -31,6 +31,7 @@ export class VolumeStore {
     if (role !== 'image') info.imageId = opts.imageId;
     if (role === 'label') info.labels = opts.labels ?? {};
     if (opts.origin) info.origin = opts.origin;
+    if (volume.warnings?.length) info.warnings = [...volume.warnings];
     const item = { info, volume };
     this.items.set(id, item);
     return item;
