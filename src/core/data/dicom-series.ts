@@ -179,7 +179,9 @@ function parseAll(files: DicomFile[]): { slices: DicomSlice[]; noImage: DicomFil
  */
 export async function readDicomSeries(files: DicomFile[]): Promise<Volume> {
   if (files.length === 0) throw new WorkbenchError('bad-argument', 'No DICOM files were given; expected the files of one series.');
-  const { slices, noImage } = parseAll(files);
+  const parsed = parseAll(files);
+  const { slices } = parsed;
+  let { noImage } = parsed;
   const { chosen, left, groups } = pickSeries(slices);
   const f = chosen[0];
   refuseMultiFrame(chosen);
@@ -192,6 +194,8 @@ export async function readDicomSeries(files: DicomFile[]): Promise<Volume> {
     );
   }
   const warnings: string[] = [];
+  // A DICOMDIR (the index of a CD or a PACS export) is expected beside a series; other image-less files are named.
+  noImage = noImage.filter((x) => !/(^|[\\/])dicomdir$/i.test(x.name));
   if (noImage.length) warnings.push(`${noImage.length} DICOM file${noImage.length === 1 ? ' holds' : 's hold'} no image (e.g. a DICOMDIR or a report) and ${noImage.length === 1 ? 'was' : 'were'} skipped: ${names(noImage)}.`);
   if (left.length) {
     warnings.push(`The files hold ${groups + 1} series (or orientations or image sizes); the largest, ${f.seriesDescription?.trim() || f.name} (${chosen.length} images), was read and ${left.length} image${left.length === 1 ? '' : 's'} of the other${groups === 1 ? '' : ` ${groups}`} left out: ${names(left)}. Load one series at a time to choose another.`);
