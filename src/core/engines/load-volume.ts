@@ -86,7 +86,9 @@ export async function loadVolumeIntoStore(files: NamedBytes[], opts: LoadOptions
   const fileName = volume.name;
   if (ctx.limits) checkFitsDevice(volume, ctx.limits);
   const role = opts.role ?? inferRole(fileName, ctx.store.images().length > 0 || opts.imageId !== undefined);
-  if (role === 'image') return ctx.store.add(volume, 'image');
+  // Only what the reader said of this file: volumes derived from it later (segmentations) say nothing.
+  const warnings = volume.warnings;
+  if (role === 'image') return ctx.store.add(volume, 'image', { warnings });
 
   const image = pickImage(ctx.store, opts.imageId, fileName);
   checkLabelMatchesImage(volume, image.volume);
@@ -100,5 +102,5 @@ export async function loadVolumeIntoStore(files: NamedBytes[], opts: LoadOptions
     );
   }
   const table = resolveTable(opts.labelTable, fileName) ?? ctx.builtInTables?.(fileName);
-  return ctx.store.add(volume, 'label', { imageId: image.info.id, labels: labelNames(values, table) });
+  return ctx.store.add(volume, 'label', { imageId: image.info.id, labels: labelNames(values, table), warnings });
 }
