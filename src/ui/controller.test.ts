@@ -15,10 +15,13 @@ import type { LayerSpec, NiivueViewer } from './viewer/niivue-viewer';
 
 class FakeViewer {
   refuse?: (spec: LayerSpec) => boolean;
+  /** Fails after the scene has changed (as a later step of showing could). */
+  failAfter?: (spec: LayerSpec) => boolean;
   scene: string[] = [];
   async showScene(image: LayerSpec, overlays: LayerSpec[] = []): Promise<void> {
     for (const s of [image, ...overlays]) if (this.refuse?.(s)) throw new Error('Image type not supported');
     this.scene = [image, ...overlays].map((s) => s.id);
+    if (this.failAfter?.(image)) throw new Error('context lost');
   }
   async addLayer(spec: LayerSpec): Promise<void> {
     if (this.refuse?.(spec)) throw new Error('Image type not supported');
@@ -70,6 +73,17 @@ describe('AppController.loadVolume is atomic', () => {
     expect(useAppStore.getState().activeImageId).toBe(ct.id);
     expect(viewer.scene).toEqual([ct.id, lab.id]);
     expect(useAppStore.getState().messages.at(-1)).toMatchObject({ kind: 'error', text: expect.stringMatching(/^series\.001 was read/) });
+  });
+
+  it('a failure after the scene switched brings the previous scene back', async () => {
+    const { engine, controller, viewer } = setup();
+    const ct = await controller.loadVolume(bytes('public/demo/ct.nii.gz'), { name: 'ct.nii.gz' });
+    const lab = await controller.loadVolume(bytes('public/demo/labels-organs4.nii.gz'), { name: 'labels-organs4.nii.gz', role: 'label', imageId: ct.id });
+    viewer.failAfter = (s) => s.name === 'mr';
+    await expect(controller.loadVolume(bytes('test-data/mr-abdomen/mr.nii.gz'), { name: 'mr' })).rejects.toThrow(/mr was read .* context lost\. It was not loaded/);
+    expect(engine.volumes().map((v) => v.id)).toEqual([ct.id, lab.id]);
+    expect(viewer.scene).toEqual([ct.id, lab.id]);
+    expect(useAppStore.getState().activeImageId).toBe(ct.id);
   });
 
   it('a label map the viewer refuses is removed again; the image and its other labels stay', async () => {

@@ -110,10 +110,15 @@ export class AppController {
       if (info.role === 'image') await this.show(info.id);
       else if (info.imageId === this.store.activeImageId) await this.addLabelLayer(info);
     } catch (e) {
+      // On screen means the scene had switched (it failed after): the previous image's scene comes back.
+      const onScreen = info.role === 'image' && this.viewer?.hasLayer(info.id) === true;
       this.niftiById.delete(info.id);
       this.viewer?.removeLayer(info.id);
       this.store.removeVolumes([info.id]);
-      if (previous !== undefined && this.store.volumes.some((v) => v.id === previous)) this.store.setActiveImage(previous);
+      if (previous !== undefined && this.store.volumes.some((v) => v.id === previous)) {
+        this.store.setActiveImage(previous);
+        if (onScreen) await this.show(previous).catch(() => undefined);
+      }
       let cleanup = '';
       try {
         await this.engine.removeVolume(info.id);
