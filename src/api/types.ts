@@ -21,7 +21,7 @@ export interface Workbench {
   volumes(): VolumeInfo[];
   removeVolume(id: string): void;
   /** The last message shown to the user (errors included), for scripts and tests. */
-  lastMessage(): { kind: 'info' | 'error'; text: string } | undefined;
+  lastMessage(): { kind: 'info' | 'warning' | 'error'; text: string } | undefined;
   /** Shows a volume in the viewer (an image, with its label maps as overlays). */
   show(id: string): void;
   /** CT window presets. */

@@ -33,6 +33,8 @@ export interface VolumeInfo {
   labels?: Record<number, string>;
   /** Extension: where it came from ('segmentation': made by `segment`, possibly edited since). */
   origin?: 'file' | 'segmentation';
+  /** What the reader repaired or assumed while loading (one sentence each); absent when nothing. */
+  warnings?: string[];
 }
 
 export interface BackendStatus {

@@ -93,7 +93,13 @@ export class Engine implements EngineProtocol {
       limits: this.backendInfo?.info.limits,
       builtInTables,
     });
-    return { info: item.info, nifti: niftiOf(item.volume, item.info.role) };
+    try {
+      return { info: item.info, nifti: niftiOf(item.volume, item.info.role) };
+    } catch (e) {
+      // A load is all or nothing: what cannot be handed to the viewer is not kept either.
+      this.store.remove(item.info.id);
+      throw e;
+    }
   }
 
   removeVolume(id: string): string[] {

@@ -87,33 +87,53 @@ export class NiivueViewer {
     return this.attached;
   }
 
-  /** Replaces everything on screen with this image and its overlays, in order. */
+  /**
+   * Replaces everything on screen with this image and its overlays, in order. Atomic: every layer is
+   * parsed first, and if NiiVue refuses one, the scene on screen stays as it was and the error is thrown.
+   */
   async showScene(image: LayerSpec, overlays: LayerSpec[] = []): Promise<void> {
+    const made: { spec: LayerSpec; image: NVImage }[] = [];
+    for (const spec of [image, ...overlays]) made.push({ spec, image: await this.makeImage(spec) });
     this.removeHeatDrawing();
     for (const l of this.layers.splice(0)) this.nv.removeVolume(l.image);
-    await this.addLayer(image);
-    for (const o of overlays) await this.addLayer(o);
+    for (const m of made) this.placeLayer(m.spec, m.image);
   }
 
+  /** Adds (or replaces, by id) one layer. If NiiVue refuses it, the scene is left as it was. */
   async addLayer(spec: LayerSpec): Promise<void> {
-    const existing = this.layers.findIndex((l) => l.spec.id === spec.id);
-    if (existing >= 0) this.removeLayer(spec.id);
+    const image = await this.makeImage(spec);
+    if (this.hasLayer(spec.id)) this.removeLayer(spec.id);
+    this.placeLayer(spec, image);
+  }
+
+  /**
+   * Parses a layer's NIfTI into a NiiVue image. NiiVue picks its reader from the name's extension (and
+   * fetches a name it does not recognise as a URL), so it is handed "<id>.nii": the data is always the
+   * NIfTI the engine wrote, whatever the user's file was called ("series.001", "CT.1.3.12.2").
+   */
+  private async makeImage(spec: LayerSpec): Promise<NVImage> {
     const colormap = spec.colormap ?? (spec.kind === 'heat' ? 'hot' : 'gray');
+    const name = `${spec.id.replace(/[^A-Za-z0-9_-]/g, '_')}.nii`;
     const image = await NVImage.loadFromUrl({
-      url: `${spec.id}.nii`,
+      url: name,
       buffer: spec.nifti,
-      name: spec.name,
+      name,
       colormap,
       opacity: spec.opacity ?? (spec.kind === 'image' ? 1 : 0.6),
       cal_min: spec.calMin ?? NaN,
       cal_max: spec.calMax ?? NaN,
       trustCalMinMax: spec.calMin !== undefined,
     });
+    if (!image?.hdr || !image.img) throw new Error(`the viewer could not read the data of ${spec.name}`);
     if (spec.kind === 'label') {
       image.setColormapLabel(toNiivueLabelColormap(spec.labels ?? {}));
       image.colorbarVisible = false;
     }
     if (spec.kind === 'heat') image.colorbarVisible = true;
+    return image;
+  }
+
+  private placeLayer(spec: LayerSpec, image: NVImage): void {
     const { nifti: _drop, ...rest } = spec;
     if (spec.kind === 'heat' && this.heatAsDrawing && !this.editing && !this.heat && this.layers.length > 0) {
       this.heat = { spec: rest, image };
