@@ -27,7 +27,7 @@ import { repoFile } from '../src/core/data/testing/repo-files';
 import { createDualPathNet, type DualPathNet } from '../src/core/networks';
 import { segmentVolume, type PredictorModelMeta, type SegmentProgress } from '../src/core/engines/predictor';
 import * as kernels from '../src/core/kernels';
-import { machine } from '../src/cli/demo-report';
+import { machine } from '../src/core/platform/machine';
 
 const CASES = (process.env.BENCH_CASES ?? 'patientA@6,synthetic512@6').split(',');
 const KERNELS = (process.env.BENCH_KERNELS ?? 'builtin,fast').split(',');

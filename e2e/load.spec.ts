@@ -1,5 +1,6 @@
 import { test, expect, testFile } from './fixtures/workbench';
-import { fourD, pngBytes, textBytes, tooLarge, truncatedGzip, twoD } from './fixtures/bad-inputs';
+import { readFileSync } from 'node:fs';
+import { demoNifti, fourD, labelsHolding, noTransform, pngBytes, textBytes, tooLarge, truncatedGzip, twoD } from './fixtures/bad-inputs';
 
 test.describe('loading scans', () => {
   test('drag and drop of a .nii.gz adds and shows it', async ({ wb, page }) => {
@@ -77,6 +78,7 @@ test.describe('bad input gets a clear message and loses nothing', () => {
     const before = await wb.volumes();
     const r = await wb.loadVolume('/__test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz', { role: 'label', imageId: before[0].id });
     expect('error' in r && r.error).toMatch(/labels-totalseg-v2\.nii\.gz is 512×512×20 but the image .*is 122×101×112/);
+    expect('code' in r && r.code).toBe('label-grid-mismatch');
     expect(await wb.lastError()).toBe((r as { error: string }).error);
     expect(await wb.volumes()).toEqual(before);
   });
@@ -85,6 +87,83 @@ test.describe('bad input gets a clear message and loses nothing', () => {
     await wb.open();
     const r = await wb.loadVolume('https://example.com/scan.nii.gz');
     expect('error' in r && r.error).toMatch(/another origin/);
+    expect('code' in r && r.code).toBe('bad-argument');
     expect(wb.foreignRequests()).toEqual([]);
+  });
+});
+
+test.describe('the name is a label for people: it never decides the format, and a load is all or nothing', () => {
+  const mr = () => new Uint8Array(readFileSync(testFile('mr-abdomen/mr.nii.gz')));
+
+  for (const name of ['series.001', 'CT.1.3.12.2', '3Dircadb1.1']) {
+    test(`a NIfTI loaded as bytes named ${name} is shown, and the demo stays`, async ({ wb, page }) => {
+      await wb.open();
+      const before = await wb.volumes();
+      const r = await wb.loadBytes(mr(), { name });
+      if ('error' in r) throw new Error(r.error);
+      expect(r).toMatchObject({ name, role: 'image', dims: [117, 91, 20] });
+      const after = await wb.volumes();
+      expect(after.map((v) => v.id)).toEqual([...before.map((v) => v.id), r.id]);
+      const layers = await page.evaluate(() => window.workbench.viewerLayers());
+      expect(layers.map((l) => [l.name, l.dims])).toEqual([[name, [117, 91, 20]]]);
+      // The demo and its labels are still loaded, and come back on screen.
+      await page.evaluate((id) => window.workbench.show(id), before[0].id);
+      await expect.poll(async () => (await page.evaluate(() => window.workbench.viewerLayers())).map((l) => l.kind)).toEqual(['image', 'label']);
+      expect(wb.pageErrors).toEqual([]);
+      expect(wb.foreignRequests()).toEqual([]);
+    });
+  }
+
+  test('a file named series.001 dropped onto the page is recognised by its content', async ({ wb, page }) => {
+    await wb.open({ demo: false });
+    await wb.dropFiles([{ name: 'series.001', bytes: mr() }]);
+    const [v] = await wb.waitForVolumeCount(1);
+    expect(v).toMatchObject({ name: 'series.001', role: 'image', dims: [117, 91, 20] });
+    expect((await page.evaluate(() => window.workbench.viewerLayers())).map((l) => l.name)).toEqual(['series.001']);
+    expect(wb.pageErrors).toEqual([]);
+  });
+
+  test('a label map holding −1 after a good scan: refused with a sentence, the scan and its labels intact', async ({ wb, page }) => {
+    await wb.open();
+    const before = await wb.volumes();
+    expect(before.map((v) => v.role)).toEqual(['image', 'label']);
+    const r = await wb.loadBytes(labelsHolding(-1), { name: 'labels-neg.nii.gz', role: 'label', imageId: before[0].id });
+    expect('error' in r && r.error).toMatch(/^labels-neg\.nii\.gz holds -1 at voxel \(\d+, \d+, \d+\); a label map must hold whole class numbers from 0 \(background\) to 65535/);
+    expect(await wb.lastError()).toBe((r as { error: string }).error);
+    // Inferred as a label map by its name, dropped: the same sentence.
+    await wb.dropFiles([{ name: 'labels-neg.nii.gz', bytes: labelsHolding(-1) }]);
+    await expect.poll(async () => (await page.getByTestId('message.error').count())).toBeGreaterThanOrEqual(2);
+    expect(await wb.volumes()).toEqual(before);
+    expect((await page.evaluate(() => window.workbench.viewerLayers())).map((l) => l.kind)).toEqual(['image', 'label']);
+    await expect(page.getByTestId('labels.legend')).toContainText('spleen');
+    expect(wb.pageErrors).toEqual([]);
+  });
+
+  test('a NIfTI whose pixdim is NaN and which has no qform/sform is refused; with pixdim 0 it loads with warnings', async ({ wb, page }) => {
+    await wb.open();
+    const before = await wb.volumes();
+    const bad = await wb.loadBytes(noTransform([NaN, 3, 3]), { name: 'nan.nii.gz' });
+    expect('error' in bad && bad.error).toMatch(/^nan\.nii\.gz has voxel size pixdim\[1\] = NaN .* it has no qform or sform; expected three finite sizes in mm/);
+    expect(await wb.volumes()).toEqual(before);
+    const zero = await wb.loadBytes(noTransform([0, 3, 3]), { name: 'zero.nii.gz' });
+    if ('error' in zero) throw new Error(zero.error);
+    expect(zero.spacing).toEqual([1, 3, 3]);
+    expect(zero.warnings).toHaveLength(2);
+    expect(await page.evaluate(() => window.workbench.lastMessage())).toMatchObject({ kind: 'warning', text: expect.stringMatching(/^zero\.nii\.gz has no qform or sform/) });
+    await expect(page.getByTestId('message.warning').first()).toContainText('zero.nii.gz gives voxel size 0 along i');
+    expect((await wb.volumes()).length).toBe(before.length + 1);
+    expect(wb.pageErrors).toEqual([]);
+  });
+
+  test('a file named .nii that is a DICOM slice, and bytes that are nothing: sentences, nothing half-loaded', async ({ wb, page }) => {
+    await wb.open();
+    const before = await wb.volumes();
+    const png = await wb.loadBytes(pngBytes(), { name: 'series.001' });
+    expect('error' in png && png.error).toMatch(/^series\.001 is neither NIfTI nor DICOM: .* found a PNG image/);
+    const half = await wb.loadBytes(new Uint8Array(demoNifti().subarray(0, 10000)), { name: 'CT.1.3.12.2' });
+    expect('error' in half && half.error).toMatch(/^CT\.1\.3\.12\.2 is truncated: its header promises/);
+    expect(await wb.volumes()).toEqual(before);
+    expect((await page.evaluate(() => window.workbench.viewerLayers())).map((l) => l.kind)).toEqual(['image', 'label']);
+    expect(wb.pageErrors).toEqual([]);
   });
 });

@@ -66,15 +66,17 @@ test.describe('segmenting a scan with the shipped model', () => {
     const outcome = page.evaluate(async (id) => {
       try {
         await window.workbench.segment(id);
-        return 'finished';
+        return { message: 'finished', code: undefined };
       } catch (e) {
-        return (e as Error).message;
+        return { message: (e as Error).message, code: (e as { code?: string }).code };
       }
     }, ct.id);
     await expect(page.getByTestId('segment.progress')).toBeVisible();
     await expect.poll(() => page.getByTestId('segment.progress').textContent(), { timeout: 120_000 }).toMatch(/infer/);
     await page.getByTestId('segment.cancel').click();
-    expect(await outcome).toMatch(/cancelled/i);
+    const { message, code } = await outcome;
+    expect(message).toMatch(/cancelled/i);
+    expect(code).toBe('cancelled');
     await expect(page.getByTestId('segment.progress')).toBeHidden();
     expect(await wb.volumes()).toEqual(before);
   });

@@ -3,7 +3,7 @@
  * settings as argv[2] and the output file as argv[3].
  */
 import { writeFileSync } from 'node:fs';
-import { installNodeWebGPU } from '../../src/cli/node-webgpu';
+import { installNodeWebGPU } from '../../src/core/platform/node-webgpu';
 import { initBackend } from '../../src/core/backend/select';
 import { runConv3dBench, type RunOptions } from './run-cases';
 

@@ -4,9 +4,6 @@
  * training budget, recipe, machine and versions.
  */
 import { execSync } from 'node:child_process';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs';
 import { segmentVolume } from '../core/engines/predictor';
 import type { LoadedModel } from '../core/engines/models';
 import type { LabelledScan } from './demo-data';
@@ -74,22 +71,4 @@ export function gitCommit(cwd: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function machine(adapter: string): Record<string, unknown> {
-  const require = createRequire(import.meta.url);
-  let dawn: string | undefined;
-  try {
-    dawn = (require('webgpu/package.json') as { version: string }).version;
-  } catch {
-    dawn = undefined;
-  }
-  return {
-    adapter,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    loadAverage1m: Number(loadavg()[0].toFixed(2)),
-    versions: { node: process.version, tfjs: tf.version.tfjs, webgpuNpm: dawn },
-  };
 }

@@ -3,7 +3,7 @@
  * conv3d kernels registered by `initBackend`). Run with the SwiftShader paths set on machines without a GPU.
  */
 import { initBackend, type ActiveBackend } from '../core/backend/select';
-import { installNodeWebGPU } from './node-webgpu';
+import { installNodeWebGPU } from '../core/platform/node-webgpu';
 
 export async function nodeWebGPU(): Promise<ActiveBackend> {
   if (!installNodeWebGPU()) throw new Error('the npm package "webgpu" (Dawn) could not be loaded');

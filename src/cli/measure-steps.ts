@@ -10,9 +10,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import type { PresetName } from '../api/types';
+import type { EngineEvent, PresetName } from '../core/engines/contract';
 import { Trainer } from '../core/engines/trainer';
-import type { EngineEvent } from '../worker/events';
 import { storeWithPatientA } from './demo-data';
 import { nodeWebGPU } from './gpu-node';
 

@@ -11,12 +11,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TrainOptions } from '../api/types';
+import type { EngineEvent, TrainOptions } from '../core/engines/contract';
 import { modelFromTraining, MODEL_INDEX_FORMAT, type BundledIndex, type LoadedModel } from '../core/engines/models';
 import { Trainer, type TrainerHooks } from '../core/engines/trainer';
-import type { EngineEvent } from '../worker/events';
 import { loadPatientA, loadPatientB, PATIENT_A, PATIENT_B, REPO_ROOT, storeWithPatientA } from './demo-data';
-import { evaluateOn, gitCommit, machine } from './demo-report';
+import { evaluateOn, gitCommit } from './demo-report';
+import { machine } from '../core/platform/machine';
 import { nodeWebGPU } from './gpu-node';
 import { readModelDir, writeModelDir } from './model-dir';
 

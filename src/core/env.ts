@@ -26,10 +26,6 @@ export function webgpuEntry(): GPU | undefined {
   return g.navigator?.gpu;
 }
 
-export function hasWebGPU(): boolean {
-  return webgpuEntry() !== undefined;
-}
-
 /** A short description of the host for benchmark and provenance records. */
 export function hostDescription(): { runtime: Runtime; userAgent?: string; cores?: number } {
   return {

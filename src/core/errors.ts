@@ -14,9 +14,12 @@ export type WorkbenchErrorCode =
   | 'too-large'
   | 'not-found'
   | 'missing-labels'
-  | 'bad-labels'
   | 'bad-model'
   | 'bad-argument'
+  /** Training stopped because the loss stopped being a finite number. */
+  | 'diverged'
+  /** Inference failed for a reason none of the other codes names (a bug, or the runtime); the message has the cause. */
+  | 'inference-failed'
   | 'webgpu-unavailable'
   | 'gpu-validation'
   | 'gpu-out-of-memory'
@@ -43,4 +46,33 @@ export function isWorkbenchError(e: unknown, code?: WorkbenchErrorCode): e is Wo
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/**
+ * A thrown value as plain data, for crossing a worker boundary (structured clone keeps an Error's message
+ * but drops `code` and `file`). `code` is present for a `WorkbenchError` only.
+ */
+export interface ErrorRecord {
+  message: string;
+  name: string;
+  stack?: string;
+  code?: WorkbenchErrorCode;
+  file?: string;
+}
+
+export function toErrorRecord(e: Error): ErrorRecord {
+  const r: ErrorRecord = { message: e.message, name: e.name, stack: e.stack };
+  if (e instanceof WorkbenchError) {
+    r.code = e.code;
+    if (e.file !== undefined) r.file = e.file;
+  }
+  return r;
+}
+
+/** The error again: a `WorkbenchError` with its code and file when it was one, else an Error with its name. */
+export function fromErrorRecord(r: ErrorRecord): Error {
+  const e = r.code ? new WorkbenchError(r.code, r.message, r.file === undefined ? undefined : { file: r.file }) : new Error(r.message);
+  e.name = r.name;
+  if (r.stack !== undefined) e.stack = r.stack;
+  return e;
 }

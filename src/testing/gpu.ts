@@ -3,7 +3,7 @@
  * In Node it installs Dawn (SwiftShader on machines without a GPU; `npm run test:unit` sets the
  * library paths). In a browser test it uses the page's WebGPU.
  */
-import { installNodeWebGPU } from '../cli/node-webgpu';
+import { installNodeWebGPU } from '../core/platform/node-webgpu';
 import { initBackend, type ActiveBackend } from '../core/backend/select';
 import { runtime } from '../core/env';
 

@@ -3,6 +3,7 @@
  * controller, so scripts, e2e tests and demos drive exactly what the UI drives.
  */
 import type { Workbench } from '../api/types';
+import type { EngineApi } from '../worker/protocol';
 import type { AppController } from './controller';
 import type { TrainingController } from './training-controller';
 import type { SegmentController } from './segment-controller';
@@ -13,6 +14,17 @@ declare global {
     workbench: Workbench & WorkbenchInternals;
   }
 }
+
+/**
+ * The members `window.workbench` answers exactly as the engine does: the compiler checks that the public
+ * contract and the engine's (src/core/engines/contract.ts) agree on them.
+ */
+type SameAsEngine = 'pauseTraining' | 'resumeTraining' | 'stopTraining' | 'errorMap' | 'exportVolume' | 'saveModel' | 'models' | 'volumes' | 'trainingStatus';
+type AsEngine = { [K in SameAsEngine]: (...a: Parameters<Workbench[K]>) => Promise<Awaited<ReturnType<Workbench[K]>>> };
+type EngineSide = Pick<EngineApi, SameAsEngine>;
+export type EngineAgreesWithWorkbench = [AsEngine, EngineSide] extends [EngineSide, AsEngine] ? true : never;
+const _engineAgreesWithWorkbench: EngineAgreesWithWorkbench = true;
+void _engineAgreesWithWorkbench;
 
 /** Extra members for tests and power users; not part of the stable contract. */
 export interface WorkbenchInternals {

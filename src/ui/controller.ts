@@ -4,16 +4,22 @@
  */
 import type { Remote } from 'comlink';
 import type { LoadOptions, VolumeInfo, VolumeSource, WindowPreset } from '../api/types';
-import type { EngineApi, LoadedVolume } from '../worker/protocol';
+import type { EngineApi, EngineEvent, LoadedVolume } from '../worker/protocol';
 import { errorMessage } from '../core/errors';
-import { defaultLabelColors, type LabelTable } from '../core/data/labels';
+import { defaultLabelColor, type LabelTable } from '../core/data/labels';
 import { useAppStore, WINDOW_PRESETS, type WindowSetting } from './store';
 import { sourceToFiles } from './sources';
 import { groupFiles } from './drop';
 import type { NiivueViewer, LayerSpec } from './viewer/niivue-viewer';
 import { OverlayManager } from './overlays';
+import { reportFailure } from './failures';
+
 import * as Comlink from 'comlink';
-import type { EngineEvent } from '../worker/events';
+
+/** Lets the browser run other tasks (input, a frame) before going on. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 export const DEMO = {
   image: 'demo/ct.nii.gz',
@@ -38,7 +44,9 @@ export class AppController {
     this.eventListeners.add(listener);
     this.subscription ??= this.engine.subscribe(
       Comlink.proxy(async (e: EngineEvent) => {
-        await Promise.all([...this.eventListeners].map((l) => l(e)));
+        // One listener's failure neither stops the others nor goes unseen.
+        const settled = await Promise.allSettled([...this.eventListeners].map(async (l) => l(e)));
+        for (const s of settled) if (s.status === 'rejected') console.error(`A UI listener failed on the engine's "${e.type}" event:`, s.reason);
       }),
     );
     await this.subscription;
@@ -50,7 +58,7 @@ export class AppController {
 
   async init(): Promise<void> {
     try {
-      const b = await this.engine.init({ modelIndexUrl: new URL('models/index.json', location.href).href });
+      const b = await this.engine.init({ modelIndexUrl: new URL('models/index.json', location.href).href, savedModels: true });
       this.store.setBackend(b);
     } catch (e) {
       this.store.setEngineError(errorMessage(e));
@@ -71,6 +79,11 @@ export class AppController {
     return next;
   }
 
+  /**
+   * Loads a scan or a label map. Atomic: it ends either fully loaded (engine, store, viewer) or not at
+   * all — when the viewer refuses what the engine accepted, the engine's copy is removed again and the
+   * scene on screen is the one before. What the reader repaired or assumed comes as warning messages.
+   */
   loadVolume(source: VolumeSource, opts: LoadOptions = {}): Promise<VolumeInfo> {
     return this.serial(async () => {
       const label = typeof source === 'string' ? source : source instanceof File ? source.name : Array.isArray(source) ? `${source.length} files` : (opts.name ?? 'volume');
@@ -78,20 +91,51 @@ export class AppController {
       try {
         const files = await sourceToFiles(source, opts.name);
         const loaded = await this.engine.loadVolume(files, opts);
-        this.niftiById.set(loaded.info.id, loaded.nifti);
-        this.store.addVolume(loaded.info);
-        if (loaded.info.role === 'image') await this.show(loaded.info.id);
-        else if (loaded.info.imageId === this.store.activeImageId) await this.addLabelLayer(loaded.info);
-        this.store.pushMessage('info', `Loaded ${loaded.info.name} (${loaded.info.dims.join('×')}, ${loaded.info.role}).`);
+        await this.present(loaded);
+        const warnings = loaded.info.warnings ?? [];
+        const note = warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+        this.store.pushMessage('info', `Loaded ${loaded.info.name} (${loaded.info.dims.join('×')}, ${loaded.info.role})${note}.`);
+        // After the "Loaded" line, so that lastMessage() is the warning a user must read.
+        for (const w of warnings) this.store.pushMessage('warning', w);
         return loaded.info;
       } catch (e) {
-        const text = errorMessage(e);
-        this.store.pushMessage('error', text);
-        throw new Error(text, { cause: e });
+        reportFailure(e);
       } finally {
         done();
       }
     });
+  }
+
+  /** Puts what the engine loaded into the store and on screen; on failure takes it out of both and of the engine. */
+  private async present(loaded: LoadedVolume): Promise<void> {
+    const { info } = loaded;
+    const previous = this.store.activeImageId;
+    this.niftiById.set(info.id, loaded.nifti);
+    this.store.addVolume(info);
+    try {
+      if (info.role === 'image') await this.show(info.id);
+      else if (info.imageId === this.store.activeImageId) await this.addLabelLayer(info);
+    } catch (e) {
+      // On screen means the scene had switched (it failed after): the previous image's scene comes back.
+      const onScreen = info.role === 'image' && this.viewer?.hasLayer(info.id) === true;
+      this.niftiById.delete(info.id);
+      this.viewer?.removeLayer(info.id);
+      this.store.removeVolumes([info.id]);
+      if (previous !== undefined && this.store.volumes.some((v) => v.id === previous)) {
+        this.store.setActiveImage(previous);
+        if (onScreen) await this.show(previous).catch(() => undefined);
+      }
+      let cleanup = '';
+      try {
+        await this.engine.removeVolume(info.id);
+      } catch (r) {
+        cleanup = ` (and removing it from the engine failed: ${errorMessage(r)})`;
+      }
+      throw new Error(
+        `${info.name} was read (${info.dims.join('×')}), but the viewer could not show it: ${errorMessage(e)}. It was not loaded${cleanup}; everything loaded before is as it was.`,
+        { cause: e },
+      );
+    }
   }
 
   /** Adds a volume the engine made (a segmentation, a probability map) to the UI, on screen if its image is. */
@@ -114,13 +158,20 @@ export class AppController {
 
   /** What a drop or a file picker gives: NIfTI files, a DICOM series, label tables. */
   async loadDropped(files: File[]): Promise<void> {
-    const g = groupFiles(files);
+    const g = await groupFiles(files);
     const tableText = g.tables.length ? await g.tables[0].text() : undefined;
     for (const f of g.nifti) {
       await this.loadVolume(f, tableText ? { labelTable: tableText } : {}).catch(() => undefined);
     }
-    if (g.series.length) await this.loadVolume(g.series, { role: 'image' }).catch(() => undefined);
-    if (!g.nifti.length && !g.series.length && g.tables.length) {
+    // Unrecognised files travel with a series (its reader names them in a warning) or, alone, to the
+    // reader, which says what they are; beside NIfTI files they are named here.
+    if (g.series.length || (!g.nifti.length && g.other.length)) {
+      await this.loadVolume([...g.series, ...g.other], { role: 'image' }).catch(() => undefined);
+    } else if (g.other.length) {
+      const names = g.other.slice(0, 3).map((f) => f.name).join(', ') + (g.other.length > 3 ? ', …' : '');
+      this.store.pushMessage('warning', `${g.other.length} file${g.other.length === 1 ? ' is' : 's are'} neither NIfTI nor DICOM and ${g.other.length === 1 ? 'was' : 'were'} not loaded: ${names}.`);
+    }
+    if (!g.nifti.length && !g.series.length && !g.other.length && g.tables.length) {
       this.store.pushMessage('error', `${g.tables[0].name} looks like a label table; drop it together with its label map.`);
     }
   }
@@ -162,9 +213,8 @@ export class AppController {
       return { id: info.id, name: info.name, nifti, kind: 'heat', colormap: 'viridis', calMin: 0.05, calMax: 1, opacity: 0.5 };
     }
     const values = Object.keys(info.labels ?? {}).map(Number);
-    const colors = defaultLabelColors(Math.max(0, ...values));
     const table: LabelTable = {};
-    for (const v of values) table[v] = { name: info.labels![v], color: colors[v] };
+    for (const v of values) table[v] = { name: info.labels![v], color: defaultLabelColor(v) };
     return { id: info.id, name: info.name, nifti, kind: 'label', labels: table as Record<number, { name: string; color: [number, number, number] }>, opacity: 0.5 };
   }
 
@@ -179,7 +229,7 @@ export class AppController {
     const imageInfo = info.role === 'image' ? info : this.store.volumes.find((v) => v.id === info.imageId)!;
     this.store.setActiveImage(imageInfo.id);
     if (!this.viewer) return;
-    const labels = this.lightView ? [] : this.store.volumes.filter((v) => v.role !== 'image' && v.imageId === imageInfo.id);
+    const labels = this.store.volumes.filter((v) => v.role !== 'image' && v.imageId === imageInfo.id);
     await this.viewer.showScene(this.layerFor(imageInfo), labels.map((l) => this.layerFor(l)));
     await this.overlays.refresh(imageInfo);
   }
@@ -206,17 +256,27 @@ export class AppController {
   private lightView = false;
 
   /**
-   * The viewer while training on a software adapter: no 3-D pane (see NiivueViewer.setRenderPane), no
-   * label overlays, and the error map drawn as NiiVue's drawing layer (see NiivueViewer.setHeatAsDrawing),
-   * so that an error-map update re-composites no overlay (each costs the UI thread ~100–250 ms there, see
-   * NiivueViewer.updateLayerData). Turning it off restores all three.
+   * The viewer while training on a software adapter: no 3-D pane (see NiivueViewer.setRenderPane), and the
+   * error map drawn as NiiVue's drawing layer (see NiivueViewer.setHeatAsDrawing), so that an error-map
+   * update re-composites no overlay (each costs the UI thread ~100–250 ms there, see
+   * NiivueViewer.updateLayerData). Turning it off restores both. The scene is not rebuilt either way (that
+   * held the UI thread for 0.4–0.7 s on SwiftShader at the start and at the end of every run): the heat
+   * layer moves between the drawing layer and the overlays, and the 3-D pane comes back in a task of its own.
    */
   async setLightView(on: boolean): Promise<void> {
     if (this.lightView === on) return;
     this.lightView = on;
-    this.viewer?.setRenderPane(!on);
-    this.viewer?.setHeatAsDrawing(on);
-    if (this.store.activeImageId) await this.show(this.store.activeImageId);
+    const v = this.viewer;
+    if (!v) return;
+    if (on) {
+      v.setRenderPane(false);
+      await nextTask();
+      v.setHeatAsDrawing(true);
+    } else {
+      v.setHeatAsDrawing(false);
+      await nextTask();
+      v.setRenderPane(true);
+    }
   }
 
 

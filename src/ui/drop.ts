@@ -1,24 +1,40 @@
 /**
  * Reading a drop or a file-picker selection: files and whole folders (a DICOM series is usually a
- * folder), grouped into what to load: NIfTI files one by one, the rest as one DICOM series, and
- * label tables (.txt, .json, .label, .lut) to name the label maps.
+ * folder), grouped by content (the first bytes: NIfTI header, gzip, "DICM"), never by name — a DICOM
+ * folder's files are often called "IM0001", "series.001" or "CT.1.3.12.2": NIfTI files are loaded one
+ * by one, DICOM files together as one series, label tables (.txt, .json, .label, .lut) name the label maps.
  */
+import { sniff } from '../core/data/sniff';
+
 export interface DropGroups {
   nifti: File[];
+  /** Files that start like DICOM. */
   series: File[];
   tables: File[];
+  /** Neither NIfTI nor DICOM nor a label table, by content. */
+  other: File[];
 }
 
 const NIFTI = /\.nii(\.gz)?$/i;
 const TABLE = /\.(txt|json|label|lut|ctbl)$/i;
-const IGNORE = /(^|\/)(\.ds_store|thumbs\.db|dicomdir)$|\.(md|pdf|html?|xml|jpg|jpeg|png)$/i;
+/** What operating systems leave in folders; never a scan. */
+const CLUTTER = /(^|\/)(\.ds_store|thumbs\.db|desktop\.ini|\._[^/]*)$/i;
 
-export function groupFiles(files: File[]): DropGroups {
-  const g: DropGroups = { nifti: [], series: [], tables: [] };
+async function head(f: File): Promise<Uint8Array> {
+  return new Uint8Array(await f.slice(0, 352).arrayBuffer());
+}
+
+export async function groupFiles(files: File[]): Promise<DropGroups> {
+  const g: DropGroups = { nifti: [], series: [], tables: [], other: [] };
   for (const f of files) {
-    if (NIFTI.test(f.name)) g.nifti.push(f);
+    if (CLUTTER.test(f.name)) continue;
+    const kind = sniff(await head(f)).kind;
+    if (kind === 'dicom') g.series.push(f);
+    else if (kind === 'gzip' || kind === 'nifti1' || kind === 'nifti2' || kind === 'nifti-pair' || kind === 'analyze') g.nifti.push(f);
     else if (TABLE.test(f.name)) g.tables.push(f);
-    else if (!IGNORE.test(f.name)) g.series.push(f);
+    // A file named as NIfTI that is not: loaded alone, so that the reader says what it is.
+    else if (NIFTI.test(f.name)) g.nifti.push(f);
+    else g.other.push(f);
   }
   return g;
 }

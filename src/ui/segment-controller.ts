@@ -3,9 +3,9 @@
  * scan with progress and cancel, results (volumes, Dice/IoU), corrections with the drawing tools, export.
  */
 import type { ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
-import type { EngineEvent } from '../worker/events';
-import { errorMessage } from '../core/errors';
+import type { EngineEvent } from '../worker/protocol';
 import type { AppController } from './controller';
+import { reportFailure, showFailure } from './failures';
 import { useAppStore } from './store';
 import { useSegmentationStore } from './store/segmentation';
 import { fileToNamedBytes } from './sources';
@@ -20,18 +20,12 @@ export class SegmentController {
     return useSegmentationStore.getState();
   }
 
-  private fail(e: unknown): never {
-    const text = errorMessage(e);
-    useAppStore.getState().pushMessage('error', text);
-    throw new Error(text, { cause: e });
-  }
-
   private async subscribe(): Promise<void> {
     if (this.subscribed) return;
     this.subscribed = true;
     await this.app.onEngineEvent((e: EngineEvent) => {
       if (e.type === 'segment-progress') this.seg.setProgress({ imageId: e.imageId, stage: e.stage, tilesDone: e.tilesDone, tilesTotal: e.tilesTotal, elapsedMs: e.elapsedMs, etaMs: e.etaMs });
-      else if (e.type === 'models-changed') void this.refreshModels();
+      else if (e.type === 'models-changed') void this.refreshModels().catch(showFailure);
     });
   }
 
@@ -64,7 +58,7 @@ export class SegmentController {
       useAppStore.getState().pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s.${dice}`);
       return r.result;
     } catch (e) {
-      return this.fail(e);
+      return reportFailure(e);
     } finally {
       this.seg.setRunning(false);
       done();
@@ -120,7 +114,7 @@ export class SegmentController {
       await this.app.replaceLoaded(info, nifti);
       useAppStore.getState().pushMessage('info', `Kept the edits to ${info.name}.`);
     } catch (e) {
-      this.fail(e);
+      reportFailure(e);
     } finally {
       this.seg.setEditing(undefined);
     }
@@ -142,7 +136,7 @@ export class SegmentController {
       useAppStore.getState().pushMessage('info', `Loaded model ${m.name} (${m.classes.slice(1).join(', ')}).`);
       return m;
     } catch (e) {
-      return this.fail(e);
+      return reportFailure(e);
     }
   }
 
@@ -152,7 +146,7 @@ export class SegmentController {
       useAppStore.getState().pushMessage('info', `Saved the model in this browser (${key}).`);
       return key;
     } catch (e) {
-      return this.fail(e);
+      return reportFailure(e);
     }
   }
 

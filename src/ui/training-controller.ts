@@ -3,9 +3,9 @@
  * into the training store (charts, status) and the overlays (error map, patch-centre density).
  */
 import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../api/types';
-import type { EngineEvent } from '../worker/events';
-import { errorMessage } from '../core/errors';
+import type { EngineEvent } from '../worker/protocol';
 import type { AppController } from './controller';
+import { reportFailure } from './failures';
 import { useAppStore } from './store';
 import { useTrainingStore } from './store/training';
 
@@ -73,12 +73,10 @@ export class TrainingController {
     try {
       await this.prepareViewer(opts);
       const run = await this.app.engine.train(opts);
-      useTrainingStore.getState().startRun(run.runId, run.runName, { ...opts, iterations: run.iterations, preset: run.preset as TrainOptions['preset'] });
+      useTrainingStore.getState().startRun(run.runId, run.runName, { ...opts, iterations: run.iterations, preset: run.preset });
     } catch (e) {
       await this.app.setLightView(false);
-      const text = errorMessage(e);
-      useAppStore.getState().pushMessage('error', text);
-      throw new Error(text, { cause: e });
+      reportFailure(e);
     }
   }
 

@@ -5,19 +5,36 @@
  */
 import * as Comlink from 'comlink';
 import { Engine } from '../core/engines/engine';
-import type { EngineApi, NamedBytes } from './protocol';
-import type { LoadOptions } from '../api/types';
+import type { EngineApi, EngineCall, EngineMethod, EngineReply } from './protocol';
+import { installErrorTransfer } from './transfer-errors';
 
+installErrorTransfer();
 const engine = new Engine();
 
+/** Buffers of a reply that move to the UI thread instead of being copied (the engine keeps none of them). */
+const TRANSFERS: { [K in EngineMethod]?: (reply: EngineReply<K>) => ArrayBuffer[] } = {
+  loadVolume: (r) => [r.nifti],
+  errorMap: (r) => [r.data.buffer as ArrayBuffer],
+  segment: (r) => [r.label.nifti, ...(r.map ? [r.map.nifti] : [])],
+  exportVolume: (r) => [r.buffer as ArrayBuffer],
+  modelFiles: (r) => [r.weights],
+};
+
+/** Calls the engine's method and answers with a promise, its buffers transferred. */
+function forward<K extends EngineMethod>(name: K): EngineCall<K> {
+  const method = engine[name] as (...args: Parameters<EngineCall<K>>) => EngineReply<K> | Promise<EngineReply<K>>;
+  const transfer = TRANSFERS[name] as ((reply: EngineReply<K>) => ArrayBuffer[]) | undefined;
+  return async (...args) => {
+    const reply = await method.apply(engine, args);
+    return transfer ? Comlink.transfer(reply, transfer(reply)) : reply;
+  };
+}
+
 const api: EngineApi = {
-  init: ({ modelIndexUrl }) => engine.init(undefined, { modelIndexUrl, savedModels: true }),
-  async loadVolume(files: NamedBytes[], opts: LoadOptions) {
-    const loaded = await engine.loadVolume(files, opts);
-    return Comlink.transfer(loaded, [loaded.nifti]);
-  },
-  removeVolume: async (id) => engine.removeVolume(id),
-  volumes: async () => engine.volumes(),
+  init: forward('init'),
+  loadVolume: forward('loadVolume'),
+  removeVolume: forward('removeVolume'),
+  volumes: forward('volumes'),
   async subscribe(handler) {
     engine.onEvent((e) => {
       // Voxel payloads move to the UI thread instead of being copied; the promise settles once the UI has handled it.
@@ -25,33 +42,21 @@ const api: EngineApi = {
       return handler(Comlink.transfer(e, transfer));
     });
   },
-  train: (opts) => engine.train(opts),
-  pauseTraining: async () => engine.pauseTraining(),
-  resumeTraining: async () => engine.resumeTraining(),
-  stopTraining: () => engine.stopTraining(),
-  trainingStatus: async () => engine.trainingStatus(),
-  async errorMap(imageId) {
-    const snap = engine.errorMap(imageId);
-    return Comlink.transfer(snap, [snap.data.buffer as ArrayBuffer]);
-  },
-  async segment(imageId, opts) {
-    const r = await engine.segment(imageId, opts);
-    return Comlink.transfer(r, [r.label.nifti, ...(r.map ? [r.map.nifti] : [])]);
-  },
-  cancelSegmentation: async () => engine.cancelSegmentation(),
-  async exportVolume(id) {
-    const bytes = engine.exportVolume(id);
-    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
-  },
-  labelTableText: async (id) => engine.labelTableText(id),
-  replaceLabelData: async (id, nifti) => engine.replaceLabelData(id, nifti),
-  models: async () => engine.models(),
-  loadModel: (files, name) => engine.loadModel(files, name),
-  saveModel: (id) => engine.saveModel(id),
-  async modelFiles(id) {
-    const f = await engine.modelFiles(id);
-    return Comlink.transfer(f, [f.weights]);
-  },
+  train: forward('train'),
+  pauseTraining: forward('pauseTraining'),
+  resumeTraining: forward('resumeTraining'),
+  stopTraining: forward('stopTraining'),
+  trainingStatus: forward('trainingStatus'),
+  errorMap: forward('errorMap'),
+  segment: forward('segment'),
+  cancelSegmentation: forward('cancelSegmentation'),
+  exportVolume: forward('exportVolume'),
+  labelTableText: forward('labelTableText'),
+  replaceLabelData: forward('replaceLabelData'),
+  models: forward('models'),
+  loadModel: forward('loadModel'),
+  saveModel: forward('saveModel'),
+  modelFiles: forward('modelFiles'),
 };
 
 Comlink.expose(api);

@@ -60,9 +60,35 @@ export function labelArray(v: Volume): Uint8Array | Int32Array {
   return out;
 }
 
-/** Throws `bad-labels` unless every value of `v` (after scale) is a whole number ≥ 0. */
-export function checkLabelValues(v: Volume): void {
-  labelArray(v);
+/**
+ * The largest class number a label map may hold. Colour tables and NiiVue's label lookup are built
+ * for every index up to the largest, so a map holding 2^31 would stall the page; 65535 covers every
+ * atlas in use (FreeSurfer's largest is 14175).
+ */
+export const MAX_LABEL_VALUE = 65535;
+
+function voxelAt(v: Volume, i: number): string {
+  const [nx, ny] = v.dims;
+  return `(${i % nx}, ${Math.floor(i / nx) % ny}, ${Math.floor(i / (nx * ny))})`;
+}
+
+/**
+ * Throws `bad-labels` unless every value of `v` (after scale) is a whole number from 0 to
+ * `maxValue`, naming the first voxel that is not: a label map holding −1, 2.5, NaN or 10^9 is
+ * refused rather than shown as a label named "-1".
+ */
+export function checkLabelValues(v: Volume, maxValue = MAX_LABEL_VALUE): void {
+  const { slope, inter } = v.scale;
+  const d = v.data;
+  for (let i = 0; i < d.length; i++) {
+    const x = d[i] * slope + inter;
+    if (x >= 0 && x <= maxValue && x === Math.floor(x)) continue;
+    throw new WorkbenchError(
+      'bad-labels',
+      `${v.name} holds ${x} at voxel ${voxelAt(v, i)}; a label map must hold whole class numbers from 0 (background) to ${maxValue}. Is this an image rather than labels? Load it as an image, or fix the label map.`,
+      { file: v.name },
+    );
+  }
 }
 
 const MB = 1e6;

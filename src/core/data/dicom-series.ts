@@ -19,8 +19,15 @@ function badSeries(message: string, file?: string): WorkbenchError {
   return new WorkbenchError('bad-dicom', message, { file });
 }
 
-/** The series with the most image files (a folder often also holds a scout or a report). */
-function pickSeries(slices: DicomSlice[]): { chosen: DicomSlice[]; others: number } {
+function names(slices: { name: string }[], max = 3): string {
+  return slices.slice(0, max).map((x) => x.name).join(', ') + (slices.length > max ? `, … (${slices.length} in all)` : '');
+}
+
+/**
+ * The series with the most image files (a folder often also holds a scout or a report). Slices of one
+ * series UID with another orientation or image size (a localizer, a reformat) count as another series.
+ */
+function pickSeries(slices: DicomSlice[]): { chosen: DicomSlice[]; left: DicomSlice[]; groups: number } {
   const groups = new Map<string, DicomSlice[]>();
   for (const s of slices) {
     const key = `${s.seriesUid}|${s.orientation.map((x) => x.toFixed(3)).join(',')}|${s.rows}x${s.cols}`;
@@ -28,14 +35,14 @@ function pickSeries(slices: DicomSlice[]): { chosen: DicomSlice[]; others: numbe
     if (g) g.push(s);
     else groups.set(key, [s]);
   }
-  const chosen = [...groups.values()].sort((a, b) => b.length - a.length)[0];
-  return { chosen, others: slices.length - chosen.length };
+  const sorted = [...groups.values()].sort((a, b) => b.length - a.length);
+  const chosen = sorted[0];
+  return { chosen, left: sorted.slice(1).flat(), groups: sorted.length - 1 };
 }
 
 function checkConsistent(slices: DicomSlice[]): void {
   const f = slices[0];
   for (const s of slices) {
-    if (s.frames > 1) throw badSeries(`${s.name} is a multi-frame DICOM image (${s.frames} frames); the workbench reads series of single-frame files. Convert it to NIfTI (e.g. with dcm2niix).`, s.name);
     if (s.samplesPerPixel !== 1) throw badSeries(`${s.name} has ${s.samplesPerPixel} samples per pixel (colour); expected a grey-scale scan.`, s.name);
     if (![8, 16, 32].includes(s.bitsAllocated)) throw badSeries(`${s.name} has ${s.bitsAllocated} bits per pixel; expected 8, 16 or 32.`, s.name);
     const same =
@@ -49,24 +56,59 @@ function checkConsistent(slices: DicomSlice[]): void {
   }
 }
 
-/** Sorts along the normal and checks that slices are distinct and evenly spaced. */
-function sortSlices(slices: DicomSlice[], normal: Vec3): DicomSlice[] {
-  const sorted = slices
+function refuseMultiFrame(slices: DicomSlice[]): void {
+  const m = slices.find((s) => s.frames > 1);
+  if (m) throw badSeries(`${m.name} is a multi-frame DICOM image (${m.frames} frames); the workbench reads series of single-frame files. Convert it to NIfTI (e.g. with dcm2niix) and load that.`, m.name);
+}
+
+/**
+ * Sorts along the normal and checks that slices are distinct and evenly spaced. The same image twice
+ * (same SOPInstanceUID at the same position) is read once, with a warning; two different images at
+ * one position are refused.
+ */
+function sortSlices(slices: DicomSlice[], normal: Vec3, warnings: string[]): DicomSlice[] {
+  const all = slices
     .map((s) => ({ s, d: dot(s.position, normal) }))
     .sort((a, b) => a.d - b.d);
-  for (let k = 1; k < sorted.length; k++) {
-    if (sorted[k].d - sorted[k - 1].d < 1e-3) {
-      throw badSeries(`${sorted[k - 1].s.name} and ${sorted[k].s.name} are at the same position (${sorted[k].d.toFixed(3)} mm along the slice normal); the files may hold more than one acquisition. Load one series at a time.`);
+  const sorted = [all[0]];
+  const copies: string[] = [];
+  for (let k = 1; k < all.length; k++) {
+    const prev = sorted[sorted.length - 1];
+    if (all[k].d - prev.d < 1e-3) {
+      if (all[k].s.instanceUid && all[k].s.instanceUid === prev.s.instanceUid) {
+        copies.push(`${all[k].s.name} (= ${prev.s.name})`);
+        continue;
+      }
+      throw badSeries(`${prev.s.name} and ${all[k].s.name} are at the same position (${all[k].d.toFixed(3)} mm along the slice normal) but are different images; expected one image per position. The files may hold more than one acquisition: load one series at a time.`);
     }
+    sorted.push(all[k]);
+  }
+  if (copies.length) warnings.push(`${copies.length} file${copies.length === 1 ? ' is a copy' : 's are copies'} of another image in the series (same SOPInstanceUID) and ${copies.length === 1 ? 'was' : 'were'} read once: ${copies.slice(0, 3).join(', ')}${copies.length > 3 ? ', …' : ''}.`);
+  if (sorted.length < 2) {
+    const f = sorted[0].s;
+    throw new WorkbenchError('bad-dimensions', `${f.name} is a single ${f.cols}×${f.rows} DICOM slice (the other files are copies of it), not a 3-D scan; load all the files of the series together.`, { file: f.name });
   }
   const gaps = sorted.slice(1).map((x, k) => x.d - sorted[k].d);
   const typical = [...gaps].sort((a, b) => a - b)[gaps.length >> 1];
   let worst = 0;
   for (let k = 1; k < gaps.length; k++) if (Math.abs(gaps[k] - typical) > Math.abs(gaps[worst] - typical)) worst = k;
   if (Math.abs(gaps[worst] - typical) > Math.max(0.01, 0.05 * typical)) {
-    throw badSeries(`the slices are not evenly spaced: ${sorted[worst].s.name} and ${sorted[worst + 1].s.name} are ${gaps[worst].toFixed(3)} mm apart but most slices are ${typical.toFixed(3)} mm apart (a slice may be missing).`);
+    throw badSeries(`The slices are not evenly spaced: ${sorted[worst].s.name} and ${sorted[worst + 1].s.name} are ${gaps[worst].toFixed(3)} mm apart but most slices are ${typical.toFixed(3)} mm apart (a slice may be missing); expected one slice every ${typical.toFixed(3)} mm. Load the complete series.`);
   }
   return sorted.map((x) => x.s);
+}
+
+/** Slices stacked off the normal (gantry tilt): the sheared geometry is kept, with a warning. */
+function checkTilt(sorted: DicomSlice[], normal: Vec3, warnings: string[]): void {
+  const f = sorted[0].position;
+  const l = sorted[sorted.length - 1].position;
+  const step: Vec3 = [l[0] - f[0], l[1] - f[1], l[2] - f[2]];
+  const len = Math.hypot(...step);
+  if (!(len > 0)) return;
+  const angle = (Math.acos(Math.min(1, Math.abs(dot(step, normal)) / len)) * 180) / Math.PI;
+  if (angle > 0.5) {
+    warnings.push(`The slices ${sorted[0].name} … ${sorted[sorted.length - 1].name} are stacked ${angle.toFixed(1)}° off their normal (gantry tilt); the sheared geometry was kept, so the voxels are not rectangular boxes.`);
+  }
 }
 
 /** voxel (i, j, k) → RAS mm, from the sorted slices. */
@@ -113,43 +155,59 @@ async function assemble(sorted: DicomSlice[]): Promise<{ data: VoxelArray; scale
   return { data, scale: uniform ? { slope: f.slope, inter: f.inter } : { slope: 1, inter: 0 } };
 }
 
-function parseAll(files: DicomFile[]): DicomSlice[] {
+function parseAll(files: DicomFile[]): { slices: DicomSlice[]; noImage: DicomFile[] } {
   const slices: DicomSlice[] = [];
+  const noImage: DicomFile[] = [];
   for (const file of files) {
     const s = parseDicomFile(file);
     if (s) slices.push(s);
+    else noImage.push(file);
   }
   if (slices.length === 0) {
-    throw badSeries(`none of the ${files.length} DICOM file${files.length === 1 ? '' : 's'} (${files.slice(0, 3).map((x) => x.name).join(', ')}${files.length > 3 ? ', …' : ''}) holds an image.`);
+    throw badSeries(`none of the ${files.length} DICOM file${files.length === 1 ? '' : 's'} (${names(files)}) holds an image (no Pixel Data (7FE0,0010)); expected the image files of a series. A DICOMDIR or a report cannot be loaded alone.`);
   }
-  return slices;
+  return { slices, noImage };
 }
 
 /**
  * Reads a DICOM series into a `Volume` (voxel (i, j, k) = column i, row j, slice k; NDHWC
  * `[1, nz, ny, nx, 1]`). When the files hold several series, the one with the most images is
- * read and the description says how many files were left out. Works in Node and in browsers or
- * workers (JPEG 2000 decoding loads OpenJPEG's WebAssembly on first use).
+ * read and a warning says which files were left out; DICOM files without an image (DICOMDIR,
+ * reports) are skipped with a warning. Works in Node and in browsers or workers (JPEG 2000
+ * decoding loads OpenJPEG's WebAssembly on first use).
  * Throws `WorkbenchError` (bad-dicom, bad-dimensions) naming the file at fault.
  */
 export async function readDicomSeries(files: DicomFile[]): Promise<Volume> {
   if (files.length === 0) throw new WorkbenchError('bad-argument', 'No DICOM files were given; expected the files of one series.');
-  const { chosen, others } = pickSeries(parseAll(files));
+  const parsed = parseAll(files);
+  const { slices } = parsed;
+  let { noImage } = parsed;
+  const { chosen, left, groups } = pickSeries(slices);
   const f = chosen[0];
+  refuseMultiFrame(chosen);
   if (chosen.length === 1) {
+    const others = left.length;
     throw new WorkbenchError(
       'bad-dimensions',
       `${f.name} is a single ${f.cols}×${f.rows} DICOM slice, not a 3-D scan; load all the files of the series together (${others} other image file${others === 1 ? '' : 's'} belong to other series).`,
       { file: f.name },
     );
   }
+  const warnings: string[] = [];
+  // A DICOMDIR (the index of a CD or a PACS export) is expected beside a series; other image-less files are named.
+  noImage = noImage.filter((x) => !/(^|[\\/])dicomdir$/i.test(x.name));
+  if (noImage.length) warnings.push(`${noImage.length} DICOM file${noImage.length === 1 ? ' holds' : 's hold'} no image (e.g. a DICOMDIR or a report) and ${noImage.length === 1 ? 'was' : 'were'} skipped: ${names(noImage)}.`);
+  if (left.length) {
+    warnings.push(`The files hold ${groups + 1} series (or orientations or image sizes); the largest, ${f.seriesDescription?.trim() || f.name} (${chosen.length} images), was read and ${left.length} image${left.length === 1 ? '' : 's'} of the other${groups === 1 ? '' : ` ${groups}`} left out: ${names(left)}. Load one series at a time to choose another.`);
+  }
   checkConsistent(chosen);
   const normal = cross(f.orientation.slice(0, 3), f.orientation.slice(3, 6));
-  const sorted = sortSlices(chosen, normal);
+  const sorted = sortSlices(chosen, normal, warnings);
+  checkTilt(sorted, normal, warnings);
   const affine = seriesAffine(sorted);
   const { data, scale } = await assemble(sorted);
   const label = f.seriesDescription?.trim() || 'DICOM series';
-  const note = others > 0 ? ` (${chosen.length} of ${chosen.length + others} images; ${others} from other series left out)` : '';
+  const note = left.length > 0 ? ` (${sorted.length} of ${chosen.length + left.length} images; ${left.length} from other series left out)` : '';
   return {
     name: f.seriesDescription?.trim() || f.name,
     dims: [f.cols, f.rows, sorted.length],
@@ -158,5 +216,6 @@ export async function readDicomSeries(files: DicomFile[]): Promise<Volume> {
     data,
     scale,
     description: `${label}${note}`,
+    ...(warnings.length ? { warnings } : {}),
   };
 }

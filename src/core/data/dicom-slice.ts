@@ -21,6 +21,8 @@ export interface DicomSlice {
   ds: DataSet;
   transferSyntax: string;
   seriesUid: string;
+  /** SOPInstanceUID: the same image copied twice has the same one. */
+  instanceUid: string;
   seriesDescription?: string;
   rows: number;
   cols: number;
@@ -102,8 +104,18 @@ function sliceFacts(name: string, ds: DataSet): DicomSlice {
   if (orientation.length !== 6 || orientation.some((x) => !Number.isFinite(x))) {
     throw badDicom(name, `has no usable ImageOrientationPatient (0020,0037) (found "${ds.string('x00200037') ?? 'nothing'}").`);
   }
+  const [r, c] = [orientation.slice(0, 3), orientation.slice(3, 6)];
+  const norm = (v: number[]) => Math.hypot(v[0], v[1], v[2]);
+  if (Math.abs(norm(r) - 1) > 0.01 || Math.abs(norm(c) - 1) > 0.01 || Math.abs(r[0] * c[0] + r[1] * c[1] + r[2] * c[2]) > 0.01) {
+    throw badDicom(name, `has an ImageOrientationPatient (0020,0037) of "${ds.string('x00200037')}", which is not two perpendicular unit vectors (row and column directions); the file is damaged.`);
+  }
   if (spacing.length !== 2 || spacing.some((x) => !(x > 0))) {
     throw badDicom(name, `has no usable PixelSpacing (0028,0030) (found "${ds.string('x00280030') ?? 'nothing'}").`);
+  }
+  const rows = ds.uint16('x00280010') ?? 0;
+  const cols = ds.uint16('x00280011') ?? 0;
+  if (!(rows >= 1 && cols >= 1)) {
+    throw badDicom(name, `has an image of ${cols}×${rows} pixels (Columns (0028,0011) × Rows (0028,0010)); expected at least 1×1. The file is damaged.`);
   }
   const slope = ds.floatString('x00281053');
   const inter = ds.floatString('x00281052');
@@ -113,9 +125,10 @@ function sliceFacts(name: string, ds: DataSet): DicomSlice {
     ds,
     transferSyntax: ds.string('x00020010') ?? TS.implicitLE,
     seriesUid: ds.string('x0020000e') ?? '',
+    instanceUid: ds.string('x00080018') ?? '',
     seriesDescription: ds.string('x0008103e'),
-    rows: ds.uint16('x00280010') ?? 0,
-    cols: ds.uint16('x00280011') ?? 0,
+    rows,
+    cols,
     frames: ds.intString('x00280008') ?? 1,
     position: position as Vec3,
     orientation,

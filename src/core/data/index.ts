@@ -33,4 +33,4 @@ export type { ClampAndScaleParams } from './intensity';
 export { clampAndScale, DEFAULT_CLAMP } from './intensity';
 
 export type { LabelEntry, LabelTable, RGB } from './labels';
-export { DEMO_LABELS, defaultLabelColors, labelColor, parseLabelTable } from './labels';
+export { DEMO_LABELS, defaultLabelColor, defaultLabelColors, labelColor, parseLabelTable } from './labels';

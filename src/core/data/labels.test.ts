@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { isWorkbenchError } from '../errors';
-import { DEMO_LABELS, defaultLabelColors, labelColor, parseLabelTable } from './labels';
+import { DEMO_LABELS, defaultLabelColor, defaultLabelColors, labelColor, parseLabelTable } from './labels';
 import { repoPath } from './testing/repo-files';
 
 const text = (rel: string) => readFileSync(repoPath(rel), 'utf8');
@@ -94,5 +94,13 @@ describe('label colours', () => {
     }
     expect(labelColor(DEMO_LABELS, 4)).toEqual([221, 130, 101]);
     expect(labelColor(undefined, 3)).toEqual(c[3]);
+  });
+});
+
+describe('defaultLabelColor', () => {
+  it('matches the palette, and is black (never undefined) for what is not a class number', () => {
+    expect(defaultLabelColor(3)).toEqual(defaultLabelColors(5)[3]);
+    expect(defaultLabelColor(70000)).toHaveLength(3);
+    for (const k of [0, -1, 2.5, NaN]) expect(defaultLabelColor(k)).toEqual([0, 0, 0]);
   });
 });

@@ -105,23 +105,27 @@ function hslToRgb(h: number, s: number, l: number): RGB {
 }
 
 /**
- * Distinct colours for labels 1..n: hues spaced by the golden angle, alternating lightness so
- * neighbours in index differ in brightness as well as hue. `result[k]` is label k's colour and
- * `result[0]` is black (background); length n + 1.
+ * The default colour of label `k`: hues spaced by the golden angle, alternating lightness so neighbours
+ * in index differ in brightness as well as hue. Black for 0 (background) and for anything that is not a
+ * class number (negative, fractional, NaN), so that a caller never gets `undefined`.
  */
+export function defaultLabelColor(k: number): RGB {
+  if (!(k >= 1) || !Number.isInteger(k)) return [0, 0, 0];
+  const hue = (20 + (k - 1) * 137.508) % 360;
+  const light = [0.55, 0.68, 0.45][(k - 1) % 3];
+  return hslToRgb(hue, 0.7, light);
+}
+
+/** Distinct colours for labels 1..n: `result[k]` is `defaultLabelColor(k)`, `result[0]` black; length n + 1. */
 export function defaultLabelColors(n: number): RGB[] {
   const out: RGB[] = [[0, 0, 0]];
-  for (let k = 1; k <= n; k++) {
-    const hue = (20 + (k - 1) * 137.508) % 360;
-    const light = [0.55, 0.68, 0.45][(k - 1) % 3];
-    out.push(hslToRgb(hue, 0.7, light));
-  }
+  for (let k = 1; k <= n; k++) out.push(defaultLabelColor(k));
   return out;
 }
 
 /** The table's colour for `index`, else the default palette's. */
 export function labelColor(table: LabelTable | undefined, index: number): RGB {
-  return table?.[index]?.color ?? defaultLabelColors(index)[index];
+  return table?.[index]?.color ?? defaultLabelColor(index);
 }
 
 /** Labels of the demo scan (public/demo/labels-organs4.nii.gz). Colours after 3D Slicer's anatomy palette, kidneys told apart. */

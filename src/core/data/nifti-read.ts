@@ -5,7 +5,7 @@
  */
 import { NIFTI1, NIFTI2 } from 'nifti-reader-js';
 import { WorkbenchError } from '../errors';
-import { identity4, quaternToAffine, type Mat4 } from './affine';
+import { det3, identity4, quaternToAffine, type Mat4 } from './affine';
 import { gunzipChecked } from './gzip';
 import {
   byteSwap,
@@ -51,7 +51,14 @@ function parseHeader(raw: Uint8Array, version: 1 | 2, fileName: string): Header 
   if (raw.length < size - 4) throw badNifti(fileName, `is truncated: its header needs ${size - 4} bytes but the file has ${raw.length}.`);
   const h = version === 1 ? new NIFTI1() : new NIFTI2();
   const copy = raw.slice(0, Math.min(raw.length, size));
-  h.readHeader(copy.buffer);
+  // Extensions are skipped (the voxels start at vox_offset); clear the flag so that nifti-reader-js
+  // does not look for them past the bytes it was given.
+  copy.fill(0, size - 4, copy.length);
+  try {
+    h.readHeader(copy.buffer);
+  } catch (e) {
+    throw badNifti(fileName, `has a header that could not be read (${e instanceof Error ? e.message : String(e)}); expected a NIfTI-${version} header. The file is damaged.`);
+  }
   return h;
 }
 
@@ -93,29 +100,120 @@ function datatypeOf(h: Header, fileName: string): NiftiDatatype {
   );
 }
 
-/** voxel→world: sform when sform_code > 0, else qform when qform_code > 0, else pixdim scaling. */
-export function niftiAffine(h: Header): Mat4 {
+const AXES = ['i', 'j', 'k'];
+/** Codes 1–4 of NIfTI-1 and 5 (NIFTI_XFORM_TEMPLATE_OTHER) of NIfTI-2. */
+const KNOWN_XFORM_CODES = new Set([1, 2, 3, 4, 5]);
+
+function describeNumber(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'infinity';
+  if (x === -Infinity) return '−infinity';
+  return String(+x.toPrecision(6));
+}
+
+/** |det| of the 3×3 part relative to the product of its column norms: 0 for singular, 1 for orthogonal. */
+function orthogonality(m: ArrayLike<number>): number {
+  const [a, b, c] = spacingFromAffine(m);
+  if (!(a > 0 && b > 0 && c > 0)) return 0;
+  return Math.abs(det3(m)) / (a * b * c);
+}
+
+function transformProblem(m: ArrayLike<number>): string | undefined {
+  for (let i = 0; i < 12; i++) if (!Number.isFinite(m[i])) return `holds ${describeNumber(m[i])}`;
+  if (orthogonality(m) < 1e-6) return 'is singular (its three axes do not span space)';
+  return undefined;
+}
+
+/**
+ * Voxel sizes from pixdim[1..3] for the qform or the pixdim-only transform. 0 (often written for
+ * "unknown") becomes 1 mm and a negative size its magnitude, each with a warning; NaN or infinity
+ * cannot be repaired and is refused.
+ */
+function pixdimSizes(h: Header, fileName: string, use: string, warnings: string[]): Vec3 {
+  const raw = [h.pixDims[1], h.pixDims[2], h.pixDims[3]];
+  const bad = raw.findIndex((d) => !Number.isFinite(d));
+  if (bad >= 0) {
+    throw badNifti(
+      fileName,
+      `has voxel size pixdim[${bad + 1}] = ${describeNumber(raw[bad])} (pixdim ${raw.map(describeNumber).join(', ')}) and ${use}; expected three finite sizes in mm. The header is damaged: rewrite it with the true voxel size (e.g. nibabel's set_zooms, or fslhd/fsledithd).`,
+    );
+  }
+  return raw.map((d, a) => {
+    if (d === 0) {
+      warnings.push(`${fileName} gives voxel size 0 along ${AXES[a]} (pixdim[${a + 1}]) and ${use}; 1 mm was assumed, so distances and resampling along ${AXES[a]} may be wrong.`);
+      return 1;
+    }
+    if (d < 0) {
+      warnings.push(`${fileName} gives a negative voxel size ${describeNumber(d)} along ${AXES[a]} (pixdim[${a + 1}]); its magnitude ${describeNumber(-d)} mm was used.`);
+      return -d;
+    }
+    return d;
+  }) as Vec3;
+}
+
+function checkXformCode(code: number, which: 'qform' | 'sform', fileName: string, warnings: string[]): void {
+  if (code !== 0 && !KNOWN_XFORM_CODES.has(code)) {
+    warnings.push(`${fileName} has ${which}_code ${code}, which is not a NIfTI code (expected 0 to 5); its ${which} was ${code > 0 ? 'used anyway' : 'ignored'}.`);
+  }
+}
+
+/**
+ * voxel→world: sform when sform_code > 0 and usable, else qform when qform_code > 0 and usable,
+ * else pixdim scaling. Every fallback, repaired voxel size and unit conversion adds a warning.
+ */
+export function niftiAffine(h: Header, fileName = 'the file', warnings: string[] = []): Mat4 {
+  checkXformCode(h.sform_code, 'sform', fileName, warnings);
+  checkXformCode(h.qform_code, 'qform', fileName, warnings);
+  let fellBack = '';
   if (h.sform_code > 0) {
     const m = identity4();
     for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) m[r * 4 + c] = h.affine[r][c];
-    return m;
+    const problem = transformProblem(m);
+    if (!problem) return m;
+    fellBack = `its sform (sform_code ${h.sform_code}) ${problem}`;
   }
-  const pix = [h.pixDims[1], h.pixDims[2], h.pixDims[3]].map((d) => (d > 0 ? d : 1)) as Vec3;
   if (h.qform_code > 0) {
-    return quaternToAffine({
-      b: h.quatern_b,
-      c: h.quatern_c,
-      d: h.quatern_d,
-      offset: [h.qoffset_x, h.qoffset_y, h.qoffset_z],
-      pixdim: pix,
-      qfac: h.pixDims[0] < 0 ? -1 : 1,
-    });
+    const q = [h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z];
+    const bad = q.find((x) => !Number.isFinite(x));
+    if (bad === undefined) {
+      const pix = pixdimSizes(h, fileName, 'its qform uses them', warnings);
+      const m = quaternToAffine({ b: h.quatern_b, c: h.quatern_c, d: h.quatern_d, offset: [h.qoffset_x, h.qoffset_y, h.qoffset_z], pixdim: pix, qfac: h.pixDims[0] < 0 ? -1 : 1 });
+      if (fellBack) warnings.push(`${fileName}: ${fellBack}; the qform was used instead.`);
+      return m;
+    }
+    fellBack = `${fellBack ? `${fellBack}, and ` : ''}its qform (qform_code ${h.qform_code}) holds ${describeNumber(bad)}`;
   }
+  const pix = pixdimSizes(h, fileName, fellBack ? 'its transforms are unusable' : 'it has no qform or sform', warnings);
   const m = identity4();
   m[0] = pix[0];
   m[5] = pix[1];
   m[10] = pix[2];
+  warnings.push(
+    fellBack
+      ? `${fileName}: ${fellBack}; the voxel sizes in pixdim were used with no orientation, so the scan is shown as if its axes were right, anterior, superior.`
+      : `${fileName} has no qform or sform (both codes 0), so its orientation is unknown; it is shown as if its axes were right, anterior, superior.`,
+  );
   return m;
+}
+
+/** xyzt_units: metres and microns are converted to mm; unknown (0) is taken as mm. */
+function toMillimetres(m: Mat4, h: Header, fileName: string, warnings: string[]): void {
+  const units = h.xyzt_units & 7;
+  const factor = units === 1 ? 1000 : units === 3 ? 1e-3 : 1;
+  if (units === 1 || units === 3) {
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) m[r * 4 + c] *= factor;
+    warnings.push(`${fileName} gives its spatial units as ${units === 1 ? 'metres' : 'microns'} (xyzt_units ${h.xyzt_units}); its geometry was converted to mm.`);
+  } else if (units !== 0 && units !== 2) {
+    warnings.push(`${fileName} has spatial unit code ${units} (xyzt_units ${h.xyzt_units}), which is not a NIfTI unit; mm was assumed.`);
+  }
+}
+
+/** A voxel size outside 0.01–100 mm is almost always a units or header error. */
+function checkPlausibleSpacing(spacing: Vec3, fileName: string, warnings: string[]): void {
+  const odd = spacing.findIndex((s) => s < 0.01 || s > 100);
+  if (odd >= 0) {
+    warnings.push(`${fileName} has voxels of ${spacing.map((s) => describeNumber(s)).join(' × ')} mm; a size outside 0.01–100 mm usually means wrong units or a damaged header.`);
+  }
 }
 
 /** 64-bit integers become Int32Array when every value fits, else Float64Array (exact below 2^53). */
@@ -135,7 +233,12 @@ function convertInt64(bytes: Uint8Array, signed: boolean): Int32Array | Float64A
 function readVoxels(raw: Uint8Array, h: Header, t: NiftiDatatype, count: number, little: boolean, fileName: string): VoxelArray {
   const offset = Number(h.vox_offset);
   const minOffset = h instanceof NIFTI1 ? 348 : 540;
-  if (!(offset >= minOffset)) throw badNifti(fileName, `has vox_offset ${offset}; expected at least ${minOffset} (voxels must follow the header).`);
+  if (!(offset >= minOffset) || !Number.isInteger(offset)) {
+    throw badNifti(fileName, `has vox_offset ${describeNumber(offset)}; expected a whole number of bytes, at least ${minOffset} (voxels must follow the header). The header is damaged.`);
+  }
+  if (offset > raw.length) {
+    throw badNifti(fileName, `has vox_offset ${offset}, past the end of the file (${raw.length.toLocaleString('en-US')} bytes); expected the voxels to start inside it. The file was probably cut short or its header is damaged.`);
+  }
   const need = count * t.bytes;
   const have = Math.max(0, raw.length - offset);
   if (have < need) {
@@ -148,6 +251,38 @@ function readVoxels(raw: Uint8Array, h: Header, t: NiftiDatatype, count: number,
   if (little !== platformIsLittleEndian()) byteSwap(bytes, t.bytes);
   if (!t.array) return convertInt64(bytes, t.name === 'int64');
   return new t.array(bytes.buffer, 0, count);
+}
+
+/** Float voxels that are NaN or ±infinity become the smallest finite value (the background), with a warning. */
+function replaceNonFinite(data: VoxelArray, fileName: string, warnings: string[]): void {
+  if (!(data instanceof Float32Array || data instanceof Float64Array)) return;
+  let bad = 0;
+  let min = Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i];
+    if (Number.isFinite(x)) {
+      if (x < min) min = x;
+    } else bad++;
+  }
+  if (bad === 0) return;
+  const fill = Number.isFinite(min) ? min : 0;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) data[i] = fill;
+  warnings.push(`${fileName} holds ${bad.toLocaleString('en-US')} voxel${bad === 1 ? '' : 's'} that are not numbers (NaN or infinity); they were set to ${describeNumber(fill)}, the smallest value in the scan.`);
+}
+
+function scaleOf(h: Header, fileName: string, warnings: string[]): { slope: number; inter: number } {
+  const slope = h.scl_slope;
+  // NIfTI: slope 0 means "no scaling"; NaN is treated the same way by nifti_io and nibabel.
+  if (slope === 0 || Number.isNaN(slope)) return { slope: 1, inter: 0 };
+  if (!Number.isFinite(slope)) {
+    warnings.push(`${fileName} has scl_slope ${describeNumber(slope)}; expected a finite number. The values were read unscaled.`);
+    return { slope: 1, inter: 0 };
+  }
+  if (!Number.isFinite(h.scl_inter)) {
+    warnings.push(`${fileName} has scl_inter ${describeNumber(h.scl_inter)} with scl_slope ${describeNumber(slope)}; the intercept was taken as 0.`);
+    return { slope, inter: 0 };
+  }
+  return { slope, inter: h.scl_inter };
 }
 
 /**
@@ -168,21 +303,26 @@ export function readNifti(input: ArrayBuffer | Uint8Array, fileName: string, opt
   const dims = volumeDims(h, fileName);
   opts.checkHeader?.({ name: fileName, dims });
   const t = datatypeOf(h, fileName);
+  const warnings: string[] = [];
+  if (h.numBitsPerVoxel !== t.bytes * 8) {
+    warnings.push(`${fileName} has bitpix ${h.numBitsPerVoxel} but datatype ${t.name} (${t.bytes * 8} bits); the voxels were read as ${t.name}.`);
+  }
   const data = readVoxels(raw, h, t, dims[0] * dims[1] * dims[2], little, fileName);
-  const affine = niftiAffine(h);
-  if (!affine.every(Number.isFinite)) throw badNifti(fileName, 'has a voxel-to-world transform with non-finite numbers.');
-  const slope = h.scl_slope;
-  const scaled = Number.isFinite(slope) && slope !== 0;
-  const inter = scaled && Number.isFinite(h.scl_inter) ? h.scl_inter : 0;
+  const affine = niftiAffine(h, fileName, warnings);
+  toMillimetres(affine, h, fileName, warnings);
+  const spacing = spacingFromAffine(affine);
+  checkPlausibleSpacing(spacing, fileName, warnings);
+  replaceNonFinite(data, fileName, warnings);
   const description = (h.description ?? '').replace(/\0.*$/s, '').trim();
   return {
     name: fileName,
     dims,
-    spacing: spacingFromAffine(affine),
+    spacing,
     affine,
     data,
-    scale: { slope: scaled ? slope : 1, inter },
+    scale: scaleOf(h, fileName, warnings),
     ...(description ? { description } : {}),
     ...(h.intent_code === NIFTI_INTENT_LABEL ? { intent: 'label' as const } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }

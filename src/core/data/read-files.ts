@@ -41,7 +41,8 @@ function list(files: InputFile[], max = 3): string {
 
 /**
  * Reads one volume from the given files: a single NIfTI file, or a DICOM series (other files
- * in a dropped folder, such as hidden files or a README, are ignored when DICOM files are there).
+ * in a dropped folder are left out when DICOM files are there: hidden files and READMEs silently,
+ * anything else with a warning in `warnings`).
  * Throws `WorkbenchError`: bad-file-type (names each unrecognised file and what it looks like),
  * bad-argument (nothing given, or several scans at once), and the readers' own errors.
  */
@@ -60,7 +61,15 @@ export async function readVolumeFiles(files: InputFile[], opts: ReadNiftiOptions
     }
     return readNifti(nifti[0].bytes, nifti[0].name, opts);
   }
-  if (dicom.length > 0) return readDicomSeries(dicom);
+  if (dicom.length > 0) {
+    const v = await readDicomSeries(dicom);
+    const stray = other.filter((f) => !isClutter(f.name));
+    if (stray.length) {
+      const w = `${stray.length} file${stray.length === 1 ? ' is' : 's are'} not DICOM and ${stray.length === 1 ? 'was' : 'were'} left out of the series: ${stray.slice(0, 3).map((f) => `${f.name} (${describeContent(toBytes(f.bytes))})`).join(', ')}${stray.length > 3 ? ', …' : ''}.`;
+      v.warnings = [...(v.warnings ?? []), w];
+    }
+    return v;
+  }
   const f = other.find((x) => !isClutter(x.name)) ?? other[0];
   const more = other.length > 1 ? ` (and ${other.length - 1} other file${other.length > 2 ? 's' : ''} that are not scans either)` : '';
   throw new WorkbenchError(

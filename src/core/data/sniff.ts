@@ -35,6 +35,9 @@ export function isGzip(b: Uint8Array): boolean {
 function sniffNifti(b: Uint8Array): Sniffed | undefined {
   for (const little of [true, false]) {
     const size = int32(b, 0, little);
+    // A header cut short before its magic: still a NIfTI file (the reader reports the truncation).
+    if (size === 348 && b.length < 348) return { kind: 'nifti1', littleEndian: little };
+    if (size === 540 && b.length < 8) return { kind: 'nifti2', littleEndian: little };
     if (size === 348) {
       const magic = ascii(b, 344, 4);
       if (magic === 'n+1\0') return { kind: 'nifti1', littleEndian: little };

@@ -37,6 +37,11 @@ export interface Volume {
   description?: string;
   /** 'label' when the file says so (NIfTI intent NIFTI_INTENT_LABEL); absent when unknown. */
   intent?: VolumeIntent;
+  /**
+   * What the reader repaired or assumed (a voxel size of 0 taken as 1 mm, a transform it fell back
+   * from, files of a folder it left out), one sentence each, for the user to read.
+   */
+  warnings?: string[];
 }
 
 export type VolumeIntent = 'image' | 'label';

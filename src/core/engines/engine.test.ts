@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installNodeWebGPU } from '../../cli/node-webgpu';
+import { installNodeWebGPU } from '../platform/node-webgpu';
 import { Engine } from './engine';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent } from './contract';
 
 const demo = (f: string) => {
   const b = readFileSync(resolve(import.meta.dirname, '../../../public/demo', f));
@@ -20,7 +20,7 @@ describe('Engine: train → model → segment → export → resume (WebGPU, tin
   let imageId = '';
   beforeAll(async () => {
     installNodeWebGPU();
-    await engine.init(['webgpu']);
+    await engine.init({ backends: ['webgpu'] });
     engine.onEvent((e) => void events.push(e));
     imageId = (await engine.loadVolume([demo('ct.nii.gz')])).info.id;
     await engine.loadVolume([demo('labels-organs4.nii.gz')]);

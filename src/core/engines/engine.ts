@@ -2,21 +2,18 @@
  * The engine facade: one per worker (or Node process). It owns the compute backend and the loaded
  * volumes; training and inference are added beside it. Every method takes and returns plain data.
  */
-import type { BackendStatus, ErrorMapSnapshot, LoadOptions, ModelSummary, SegmentOptions, SegmentResultInfo, TrainingStatus, TrainOptions, VolumeInfo } from '../../api/types';
-import type { EngineEvent } from '../../worker/events';
-import { initBackend, type ActiveBackend, type BackendName } from '../backend/select';
+import type {
+  BackendStatus, EngineEvent, EngineInitOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, LoadedVolume, LoadOptions, ModelBytes,
+  ModelSummary, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
+} from './contract';
+import { initBackend, type ActiveBackend } from '../backend/select';
 import { checkLabelMatchesImage, DEMO_LABELS, labelArray, readNifti, realValues, writeNifti, type LabelTable, type Volume } from '../data';
-import { WorkbenchError } from '../errors';
+import { errorMessage, WorkbenchError } from '../errors';
 import { modelFromTraining, ModelRegistry, type ModelFile, type ModelInfo } from './models';
 import { Segmenter } from './segmenter';
 import { VolumeStore } from './volume-store';
 import { loadVolumeIntoStore, type NamedBytes } from './load-volume';
 import { Trainer } from './trainer';
-
-export interface LoadedVolume {
-  info: VolumeInfo;
-  nifti: ArrayBuffer;
-}
 
 function builtInTables(name: string): LabelTable | undefined {
   return /labels-organs4/i.test(name) ? DEMO_LABELS : undefined;
@@ -33,19 +30,13 @@ export function modelSummary(m: ModelInfo): ModelSummary {
   return { id: m.id, name: m.name, classes: [...m.classes], spacingMm: [...m.spacingMm], preset: m.preset, parameters: m.parameters, source: m.source, provenance: { ...m.provenance } };
 }
 
-export interface SegmentedVolumes {
-  result: SegmentResultInfo;
-  label: LoadedVolume;
-  map?: LoadedVolume;
-}
-
-export class Engine {
+export class Engine implements EngineProtocol {
   readonly store = new VolumeStore();
   readonly trainer: Trainer;
   readonly modelRegistry = new ModelRegistry();
   readonly segmenter: Segmenter;
   private backendInfo?: ActiveBackend;
-  private readonly listeners = new Set<(e: EngineEvent) => void | Promise<void>>();
+  private readonly listeners = new Set<EngineListener>();
 
   constructor() {
     this.trainer = new Trainer({ store: this.store, emit: (e) => this.onTrainerEvent(e) });
@@ -65,24 +56,29 @@ export class Engine {
   }
 
   /** Subscribes to training and inference events; returns an unsubscribe function. */
-  onEvent(listener: (e: EngineEvent) => void | Promise<void>): () => void {
+  onEvent(listener: EngineListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  /** Resolves when every listener has handled the event (see TrainerDeps.emit). */
+  /**
+   * Resolves when every listener has handled the event (see TrainerDeps.emit). A listener that fails does
+   * not stop the others nor the run; its error is logged.
+   */
   private async emit(e: EngineEvent): Promise<void> {
-    await Promise.all([...this.listeners].map((l) => l(e)));
+    const settled = await Promise.allSettled([...this.listeners].map(async (l) => l(e)));
+    for (const s of settled) if (s.status === 'rejected') console.error(`An engine event listener failed on a "${e.type}" event:`, s.reason);
   }
 
   /**
    * Chooses the backend and lists the models: the bundled ones (`modelIndexUrl`, absolute) and, in a browser,
-   * those saved in IndexedDB. A missing index is not an error (the workbench still trains and loads models).
+   * those saved in IndexedDB. A missing index is not an error (the workbench still trains and loads models):
+   * it is logged as a warning.
    */
-  async init(order?: BackendName[], opts: { modelIndexUrl?: string; savedModels?: boolean } = {}): Promise<BackendStatus> {
-    this.backendInfo ??= await initBackend(order);
-    if (opts.modelIndexUrl) await this.modelRegistry.addBundledIndex(opts.modelIndexUrl).catch(() => []);
-    if (opts.savedModels) await this.modelRegistry.discoverSaved().catch(() => []);
+  async init(opts: EngineInitOptions = {}): Promise<BackendStatus> {
+    this.backendInfo ??= await initBackend(opts.backends);
+    if (opts.modelIndexUrl) await this.modelRegistry.addBundledIndex(opts.modelIndexUrl).catch((e) => console.warn('No bundled models:', errorMessage(e)));
+    if (opts.savedModels) await this.modelRegistry.discoverSaved().catch((e) => console.warn('The models saved in this browser could not be listed:', errorMessage(e)));
     const { name, adapter, reason } = this.backendInfo.info;
     return reason ? { name, adapter, reason } : { name, adapter };
   }
@@ -97,7 +93,13 @@ export class Engine {
       limits: this.backendInfo?.info.limits,
       builtInTables,
     });
-    return { info: item.info, nifti: niftiOf(item.volume, item.info.role) };
+    try {
+      return { info: item.info, nifti: niftiOf(item.volume, item.info.role) };
+    } catch (e) {
+      // A load is all or nothing: what cannot be handed to the viewer is not kept either.
+      this.store.remove(item.info.id);
+      throw e;
+    }
   }
 
   removeVolume(id: string): string[] {
@@ -112,7 +114,7 @@ export class Engine {
    * Resolves once training has started (data prepared, network built); progress comes as events.
    * `resumeFrom` (a model id) continues from that model's weights.
    */
-  async train(opts: TrainOptions): Promise<{ runId: string; runName: string; iterations: number; preset: string }> {
+  async train(opts: TrainOptions): Promise<TrainRun> {
     const resume = opts.resumeFrom ? { net: (await this.modelRegistry.load(opts.resumeFrom)).net, iteration: 0 } : undefined;
     const { runId, plan } = await this.trainer.start(opts, resume ? { resume } : {});
     return { runId, runName: plan.runName, iterations: plan.iterations, preset: plan.preset };
@@ -124,7 +126,7 @@ export class Engine {
     return this.modelRegistry.listModels().map(modelSummary);
   }
 
-  async segment(imageId: string, opts: SegmentOptions = {}): Promise<SegmentedVolumes> {
+  async segment(imageId: string, opts: SegmentOptions = {}): Promise<SegmentReply> {
     const out = await this.segmenter.segment(imageId, opts);
     const label = { info: out.label.info, nifti: niftiOf(out.label.volume, 'label') };
     const map = out.map && { info: out.map.info, nifti: niftiOf(out.map.volume, 'map') };
@@ -164,17 +166,13 @@ export class Engine {
     return modelSummary(info);
   }
 
-  async loadModelUrl(url: string): Promise<ModelSummary> {
-    return modelSummary(await this.modelRegistry.loadUrl(url));
-  }
-
   /** Saves a model in this browser (IndexedDB); returns its key. */
   saveModel(id: string): Promise<string> {
     return this.modelRegistry.save(id);
   }
 
   /** A model as tfjs files (model.json + weights.bin), e.g. for download. */
-  modelFiles(id: string): Promise<{ modelJson: string; weights: ArrayBuffer }> {
+  modelFiles(id: string): Promise<ModelBytes> {
     return this.modelRegistry.toBytes(id);
   }
 

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_LABELS } from '../data';
+import { makeNifti } from '../data/testing/make-nifti';
+import { isWorkbenchError } from '../errors';
 import { distinctIntegerValues, inferRole, loadVolumeIntoStore } from './load-volume';
 import { VolumeStore } from './volume-store';
 
@@ -63,5 +65,45 @@ describe('loading volumes into the store', () => {
     expect(distinctIntegerValues(v)).toBeUndefined();
     const w = { data: new Int16Array([3, 0, 3, 1]), scale: { slope: 1, inter: 0 } } as never;
     expect(distinctIntegerValues(w)).toEqual([0, 1, 3]);
+  });
+});
+
+describe('label maps that are not label maps are refused, and leave the store as it was', () => {
+  const grid = { datatype: 16, bitpix: 32, dims: [2, 2, 2], sformCode: 1, srow: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0] };
+  const bytesOf = (values: number[], name: string) => {
+    const b = makeNifti({ ...grid, values });
+    return { name, bytes: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer };
+  };
+  const cases: { name: string; values: number[]; says: RegExp }[] = [
+    { name: '−1', values: [0, 1, -1, 0, 0, 0, 0, 0], says: /^seg\.nii holds -1 at voxel \(0, 1, 0\); a label map must hold whole class numbers from 0 \(background\) to 65535/ },
+    { name: 'a fraction', values: [0, 0.5, 0, 0, 0, 0, 0, 0], says: /holds 0\.5 at voxel \(1, 0, 0\)/ },
+    { name: 'a huge class number', values: [0, 0, 0, 0, 0, 0, 0, 1e9], says: /holds 1000000000 at voxel \(1, 1, 1\).* to 65535/ },
+  ];
+  for (const c of cases) {
+    it(`a label map holding ${c.name}`, async () => {
+      const store = new VolumeStore();
+      const img = await loadVolumeIntoStore([bytesOf([0, 1, 2, 3, 4, 5, 6, 7], 'ct.nii')], {}, { store });
+      const before = store.list().map((v) => v.id);
+      await expect(loadVolumeIntoStore([bytesOf(c.values, 'seg.nii')], { role: 'label', imageId: img.info.id }, { store })).rejects.toSatisfy(
+        (e: unknown) => isWorkbenchError(e, 'bad-labels') && c.says.test((e as Error).message),
+      );
+      // Inferred from the name, the same.
+      await expect(loadVolumeIntoStore([bytesOf(c.values, 'seg.nii')], {}, { store })).rejects.toMatchObject({ code: 'bad-labels' });
+      expect(store.list().map((v) => v.id)).toEqual(before);
+    });
+  }
+
+  it('the same values load as an image', async () => {
+    const store = new VolumeStore();
+    const v = await loadVolumeIntoStore([bytesOf([0, 1, -1, 0.5, 0, 0, 0, 1e9], 'seg.nii')], { role: 'image' }, { store });
+    expect(v.info.min).toBe(-1);
+  });
+
+  it('a reader warning reaches VolumeInfo.warnings', async () => {
+    const store = new VolumeStore();
+    const b = makeNifti({ datatype: 4, bitpix: 16, dims: [2, 2, 2], values: [1, 2, 3, 4, 5, 6, 7, 8], pixdim: [0, 1, 1] });
+    const v = await loadVolumeIntoStore([{ name: 'p0.nii', bytes: b.buffer as ArrayBuffer }], {}, { store });
+    expect(v.info.warnings?.join(' ')).toMatch(/p0\.nii gives voxel size 0 along i/);
+    expect(store.list()[0].warnings).toEqual(v.info.warnings);
   });
 });

@@ -2,13 +2,14 @@
  * Turning dropped or fetched files into a stored volume: parse, check against the device and the
  * image it belongs to, decide its role, and name its labels.
  */
-import type { LoadOptions, Role } from '../../api/types';
+import type { LoadOptions, Role } from './contract';
 import { WorkbenchError } from '../errors';
 import type { DeviceLimits } from '../backend/select';
 import {
   readVolumeFiles,
   checkLabelMatchesImage,
   checkFitsDevice,
+  checkLabelValues,
   parseLabelTable,
   type LabelTable,
 } from '../data';
@@ -85,18 +86,21 @@ export async function loadVolumeIntoStore(files: NamedBytes[], opts: LoadOptions
   const fileName = volume.name;
   if (ctx.limits) checkFitsDevice(volume, ctx.limits);
   const role = opts.role ?? inferRole(fileName, ctx.store.images().length > 0 || opts.imageId !== undefined);
-  if (role === 'image') return ctx.store.add(volume, 'image');
+  // Only what the reader said of this file: volumes derived from it later (segmentations) say nothing.
+  const warnings = volume.warnings;
+  if (role === 'image') return ctx.store.add(volume, 'image', { warnings });
 
   const image = pickImage(ctx.store, opts.imageId, fileName);
   checkLabelMatchesImage(volume, image.volume);
+  checkLabelValues(volume);
   const values = distinctIntegerValues(volume);
   if (!values) {
     throw new WorkbenchError(
       'bad-labels',
-      `${fileName} was loaded as a label map, but it holds non-integer values or more than 1024 distinct values; a label map holds class numbers (0 = background).`,
+      `${fileName} was loaded as a label map, but it holds more than 1024 distinct class numbers; expected a label map with at most 1024 classes (0 = background). Is this an image? Load it as an image.`,
       { file: fileName },
     );
   }
   const table = resolveTable(opts.labelTable, fileName) ?? ctx.builtInTables?.(fileName);
-  return ctx.store.add(volume, 'label', { imageId: image.info.id, labels: labelNames(values, table) });
+  return ctx.store.add(volume, 'label', { imageId: image.info.id, labels: labelNames(values, table), warnings });
 }

@@ -316,10 +316,6 @@ export class ModelRegistry {
     return m;
   }
 
-  async loadUrl(url: string, o: Omit<UrlLoadOptions, 'fetchFunc'> = {}): Promise<ModelInfo> {
-    return this.add(await loadModelFromUrl(url, { ...o, fetchFunc: this.deps.fetchFunc }));
-  }
-
   async loadFiles(files: ModelFile[], o: { name?: string } = {}): Promise<ModelInfo> {
     return this.add(await loadModelFromFiles(files, o));
   }

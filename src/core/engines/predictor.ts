@@ -259,7 +259,7 @@ export async function segmentVolume(p: SegmentParams): Promise<SegmentResult> {
     inferred = await infer(p, grid, started, now);
   } catch (e) {
     if (isWorkbenchError(e)) throw e;
-    throw new WorkbenchError('bad-model', `Segmenting ${p.image.name} failed: ${errorMessage(e)}`, { cause: e });
+    throw new WorkbenchError('inference-failed', `Segmenting ${p.image.name} failed: ${errorMessage(e)}`, { cause: e });
   }
   checkCancelled(p.signal, 'after inference');
   p.onProgress?.({ stage: 'finish', tilesDone: inferred.tiles, tilesTotal: inferred.tiles, elapsedMs: now() - started, etaMs: 0 });

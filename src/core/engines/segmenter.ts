@@ -3,8 +3,7 @@
  * (and, on request, a probability map), scored against a reference label map when one is attached.
  * One segmentation runs at a time; `cancel` stops it between tiles.
  */
-import type { SegmentOptions, SegmentResultInfo } from '../../api/types';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent, SegmentOptions, SegmentResultInfo } from './contract';
 import { labelArray } from '../data';
 import { WorkbenchError } from '../errors';
 import type { ModelRegistry } from './models';

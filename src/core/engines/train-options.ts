@@ -3,7 +3,7 @@
  * classes, and every hyper-parameter with its default. Defaults follow the paper (DEVELOPERS.md) where a
  * short browser run allows; where it does not (warm-up over 5 epochs of 100 batches), they say so.
  */
-import type { TrainOptions } from '../../api/types';
+import type { TrainOptions } from './contract';
 import type { Vec3 } from '../data';
 import { WorkbenchError } from '../errors';
 import { presetConfig, type PresetName } from '../networks';

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
 import { createDualPathNet, type DualPathNet } from '../networks';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent } from './contract';
 import { photometricFor, planTraining } from './train-options';
 import { Trainer } from './trainer';
 import { demoStore, untilDone } from './testing/demo-training';

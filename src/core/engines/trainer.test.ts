@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent } from './contract';
 import { Trainer } from './trainer';
 import { demoStore, untilDone } from './testing/demo-training';
 

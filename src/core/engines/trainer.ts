@@ -5,11 +5,10 @@
  * between steps and the UI thread never waits on training.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../../api/types';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent, ErrorMapSnapshot, TrainingStatus, TrainOptions } from './contract';
 import type { DualPathNet } from '../networks';
 import { isSoftwareAdapter } from '../backend/select';
-import { errorMessage, WorkbenchError } from '../errors';
+import { errorMessage, isWorkbenchError, WorkbenchError } from '../errors';
 import { Rng } from '../random';
 import { DEFAULT_AUGMENT, NO_AUGMENT, samplePatchBatch } from '../transforms';
 import { pTrueOnTrainingImage, validationDice } from './evaluation';
@@ -118,7 +117,7 @@ export class Trainer {
   }
 
   private emit(e: EngineEvent): Promise<void> {
-    return Promise.resolve(this.deps.emit(e)).catch(() => undefined);
+    return Promise.resolve(this.deps.emit(e)).catch((err) => console.error(`Emitting the trainer's "${e.type}" event failed:`, err));
   }
 
   private initialErrorMaps(run: RunState): void {
@@ -164,7 +163,7 @@ export class Trainer {
         } finally {
           tf.dispose([batch.full, batch.context, ...(batch.labels ? [batch.labels] : [])]);
         }
-        if (!Number.isFinite(loss)) throw new WorkbenchError('bad-argument', `The loss became ${loss} at step ${it + 1}; lower the learning rate (now ${lr.toPrecision(3)}).`);
+        if (!Number.isFinite(loss)) throw new WorkbenchError('diverged', `The loss became ${loss} at step ${it + 1}; lower the learning rate (now ${lr.toPrecision(3)}).`);
         this.recordIteration(run, it + 1, loss, lr, picked.stats.acceptanceRate, this.now() - t0);
         if ((it + 1) % plan.errorMapEvery === 0) await this.updateErrorMap(run, ((it + 1) / plan.errorMapEvery - 1) % plan.train.length, it + 1);
         if (s.valSet && ((it + 1) % plan.validateEvery === 0 || it + 1 === plan.iterations)) await this.validate(run, it + 1);
@@ -172,7 +171,7 @@ export class Trainer {
       }
       this.finish(run, 'done');
     } catch (e) {
-      this.finish(run, 'error', errorMessage(e));
+      this.finish(run, 'error', e);
     }
   }
 
@@ -216,12 +215,15 @@ export class Trainer {
     void this.emit({ type: 'validation', runId: run.id, iteration, dice });
   }
 
-  private finish(run: RunState, state: 'done' | 'error', error?: string): void {
+  private finish(run: RunState, state: 'done' | 'error', failure?: unknown): void {
+    const error = failure === undefined ? undefined : errorMessage(failure);
+    const code = isWorkbenchError(failure) ? failure.code : undefined;
     run.status.state = state;
     if (error) run.status.error = error;
+    if (code) run.status.errorCode = code;
     if (run.session) closeSession(run.session);
     run.status.numTensors = tf.memory().numTensors;
-    void this.emit({ type: 'state', runId: run.id, state, error });
+    void this.emit({ type: 'state', runId: run.id, state, error, ...(code ? { code } : {}) });
   }
 
   pause(): void {

@@ -2,7 +2,7 @@
  * The volumes loaded in a session: images and the label maps attached to them.
  * DOM-free: the same store backs the worker, Node scripts and tests.
  */
-import type { LoadOptions, Role, VolumeInfo } from '../../api/types';
+import type { LoadOptions, Role, VolumeInfo } from './contract';
 import { WorkbenchError } from '../errors';
 import { realRange, type Volume } from '../data/volume';
 
@@ -15,7 +15,7 @@ export class VolumeStore {
   private readonly items = new Map<string, StoredVolume>();
   private counter = 0;
 
-  add(volume: Volume, role: Role, opts: { imageId?: string; labels?: Record<number, string>; origin?: VolumeInfo['origin'] } = {}): StoredVolume {
+  add(volume: Volume, role: Role, opts: { imageId?: string; labels?: Record<number, string>; origin?: VolumeInfo['origin']; warnings?: string[] } = {}): StoredVolume {
     const id = `vol-${++this.counter}`;
     const { min, max } = realRange(volume);
     const info: VolumeInfo = {
@@ -31,6 +31,7 @@ export class VolumeStore {
     if (role !== 'image') info.imageId = opts.imageId;
     if (role === 'label') info.labels = opts.labels ?? {};
     if (opts.origin) info.origin = opts.origin;
+    if (opts.warnings?.length) info.warnings = [...opts.warnings];
     const item = { info, volume };
     this.items.set(id, item);
     return item;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SegmentController } from '../segment-controller';
 import { useAppStore } from '../store';
 import { useSegmentationStore } from '../store/segmentation';
-import { defaultLabelColors } from '../../core/data/labels';
+import { defaultLabelColor } from '../../core/data/labels';
 
 type Tool = 'pen' | 'fill' | 'erase';
 
@@ -14,7 +14,6 @@ export function EditTools({ segment }: { segment: SegmentController }) {
   const [tool, setTool] = useState<Tool>('pen');
   const [label, setLabel] = useState<number>(labels[0]?.[0] ?? 1);
   if (!editing || !info) return null;
-  const colors = defaultLabelColors(Math.max(1, ...labels.map(([k]) => k)));
   const apply = (t: Tool, l: number) => {
     setTool(t);
     setLabel(l);
@@ -32,7 +31,7 @@ export function EditTools({ segment }: { segment: SegmentController }) {
       <div className="chips">
         {labels.map(([k, n]) => (
           <button key={k} className={`chip ${label === k ? 'selected' : ''}`} data-testid={`edit.label.${k}`} onClick={() => apply(tool === 'erase' ? 'pen' : tool, k)}>
-            <span className="swatch" style={{ background: `rgb(${colors[k].join(',')})` }} /> {n}
+            <span className="swatch" style={{ background: `rgb(${defaultLabelColor(k).join(',')})` }} /> {n}
           </button>
         ))}
       </div>

@@ -1,5 +1,5 @@
 import { useAppStore } from '../store';
-import { defaultLabelColors } from '../../core/data/labels';
+import { defaultLabelColor } from '../../core/data/labels';
 
 export function LabelLegend() {
   const volumes = useAppStore((s) => s.volumes);
@@ -10,13 +10,12 @@ export function LabelLegend() {
     <div className="legend" data-testid="labels.legend">
       {labelMaps.map((lm) => {
         const entries = Object.entries(lm.labels ?? {}).map(([k, name]) => [Number(k), name] as const);
-        const colors = defaultLabelColors(Math.max(0, ...entries.map(([k]) => k)));
         return (
           <div key={lm.id}>
             <div className="legend-title">{lm.name}</div>
             {entries.map(([k, name]) => (
               <div key={k} className="legend-item">
-                <span className="swatch" style={{ background: `rgb(${colors[k].join(',')})` }} />
+                <span className="swatch" style={{ background: `rgb(${defaultLabelColor(k).join(',')})` }} />
                 {k}: {name}
               </div>
             ))}

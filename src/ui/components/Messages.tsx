@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store';
 
-/** Errors stay until dismissed; information fades after a few seconds. */
+/** Errors and warnings stay until dismissed; information fades after a few seconds. */
 export function Messages() {
   const messages = useAppStore((s) => s.messages);
   const dismiss = useAppStore((s) => s.dismissMessage);

@@ -7,7 +7,8 @@ import type { BackendStatus, VolumeInfo, WindowPreset } from '../../api/types';
 
 export interface Message {
   id: number;
-  kind: 'info' | 'error';
+  /** 'warning': a scan loaded, but something was repaired or assumed (see VolumeInfo.warnings). */
+  kind: 'info' | 'warning' | 'error';
   text: string;
   at: number;
 }

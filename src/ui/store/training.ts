@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { TrainingStatus, TrainOptions } from '../../api/types';
-import type { EngineEvent } from '../../worker/events';
+import type { EngineEvent } from '../../worker/protocol';
 
 export interface RunRecord {
   id: string;
@@ -44,7 +44,7 @@ export const useTrainingStore = create<TrainingStore>()((set) => ({
     set((s) => {
       switch (e.type) {
         case 'state':
-          return { status: { ...s.status, state: e.state, error: e.error } };
+          return { status: { ...s.status, state: e.state, error: e.error, errorCode: e.code } };
         case 'iteration':
           return {
             status: {

@@ -19,6 +19,10 @@ export interface DicomFixture {
   seriesUid?: string;
   description?: string;
   transferSyntax?: string;
+  sopInstanceUid?: string;
+  /** NumberOfFrames (0028,0008); the pixel data still holds one frame. */
+  frames?: number;
+  samplesPerPixel?: number;
   /** Leave out ImagePositionPatient. */
   noPosition?: boolean;
   noPixels?: boolean;
@@ -139,7 +143,7 @@ export function makeDicom(f: DicomFixture): Uint8Array {
     { tag: 0x0008103e, vr: 'LO', value: str('LO', f.description ?? 'test series') },
     { tag: 0x0020000e, vr: 'UI', value: str('UI', f.seriesUid ?? '1.2.3.4') },
     { tag: 0x00200037, vr: 'DS', value: str('DS', (f.orientation ?? [1, 0, 0, 0, 1, 0]).join('\\')) },
-    { tag: 0x00280002, vr: 'US', value: us(1, le) },
+    { tag: 0x00280002, vr: 'US', value: us(f.samplesPerPixel ?? 1, le) },
     { tag: 0x00280004, vr: 'CS', value: str('CS', 'MONOCHROME2') },
     { tag: 0x00280010, vr: 'US', value: us(f.rows, le) },
     { tag: 0x00280011, vr: 'US', value: us(f.cols, le) },
@@ -150,6 +154,8 @@ export function makeDicom(f: DicomFixture): Uint8Array {
     { tag: 0x00281052, vr: 'DS', value: str('DS', String(f.inter ?? 0)) },
     { tag: 0x00281053, vr: 'DS', value: str('DS', String(f.slope ?? 1)) },
   ];
+  if (f.sopInstanceUid) ds.push({ tag: 0x00080018, vr: 'UI', value: str('UI', f.sopInstanceUid) });
+  if (f.frames !== undefined) ds.push({ tag: 0x00280008, vr: 'IS', value: str('IS', String(f.frames)) });
   if (!f.noPosition) ds.push({ tag: 0x00200032, vr: 'DS', value: str('DS', f.position.join('\\')) });
   const parts = [new Uint8Array(128), new TextEncoder().encode('DICM'), ...meta];
   if (!f.noPixels) {

@@ -1,6 +1,7 @@
 /**
  * Installs Dawn's WebGPU (npm package `webgpu`) into a Node process so that `src/core` runs on a real
- * WebGPU adapter outside the browser: unit tests, benchmarks and the training CLI.
+ * WebGPU adapter outside the browser: unit tests, benchmarks and the training CLI. A platform adapter of
+ * the core (Node only: it is never imported by the worker or the app).
  *
  * On machines without a GPU, run with SwiftShader:
  *   LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
