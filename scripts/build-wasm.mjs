@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = 'src/core/kernels/wasm-conv3d/assembly/conv3d.ts';
+const source = 'src/core/kernels/wasm-conv3d/assembly/index.ts';
 const outFile = join(root, 'src/core/kernels/wasm-conv3d/generated/conv3d-wasm.ts');
 
 /** Largest shared memory the kernels may grow to, in 64 KiB pages (2 GiB). */

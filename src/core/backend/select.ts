@@ -3,8 +3,12 @@ import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpuEntry } from '../env';
 import { GpuErrorMonitor } from './gpu-errors';
 import { registerFastKernels } from '../kernels';
+import { startWasmBackend, wasmAdapterWords } from './wasm';
 
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+
+/** The order `initBackend` tries backends in by default. */
+export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
 /** What the rest of the workbench may rely on about the device (all sizes in bytes). */
 export interface DeviceLimits {
@@ -117,6 +121,12 @@ async function tryWebGPU(): Promise<ActiveBackend | string> {
   };
 }
 
+async function tryWasm(): Promise<ActiveBackend | string> {
+  const r = await startWasmBackend();
+  if (typeof r === 'string') return r;
+  return { info: { name: 'wasm', adapter: wasmAdapterWords(r) } };
+}
+
 async function tryTfBackend(name: 'webgl' | 'cpu'): Promise<ActiveBackend | string> {
   try {
     const ok = await tf.setBackend(name);
@@ -135,13 +145,14 @@ async function tryTfBackend(name: 'webgl' | 'cpu'): Promise<ActiveBackend | stri
 }
 
 /**
- * Chooses the compute backend: WebGPU, else WebGL, else CPU (or only those in `order`).
- * Never throws: the CPU backend always works. `info.reason` explains why WebGPU is not used.
+ * Chooses the compute backend: WebGPU, else WebAssembly SIMD (`wasm`), else WebGL, else CPU (or only
+ * those in `order`, in that order). Never throws: the CPU backend always works. `info.reason` explains
+ * why WebGPU is not used.
  */
-export async function initBackend(order: BackendName[] = ['webgpu', 'webgl', 'cpu']): Promise<ActiveBackend> {
+export async function initBackend(order: readonly BackendName[] = DEFAULT_BACKEND_ORDER): Promise<ActiveBackend> {
   const reasons: string[] = [];
   for (const name of order) {
-    const r = name === 'webgpu' ? await tryWebGPU() : await tryTfBackend(name);
+    const r = name === 'webgpu' ? await tryWebGPU() : name === 'wasm' ? await tryWasm() : await tryTfBackend(name);
     if (typeof r !== 'string') {
       if (name !== 'webgpu') {
         const why = reasons.length ? reasons[0] : 'WebGPU was not requested';

@@ -7,9 +7,6 @@
 import type { Conv3DGeometry, Vec3 } from '../conv3d-common/geometry';
 import type { WasmRuntime } from './runtime';
 
-const FORWARD = 0;
-const BACKPROP_FILTER = 1;
-
 const up4 = (n: number): number => (n + 3) & ~3;
 
 /** Spatial extent of the input a valid conv reads: (O − 1)·s + (K − 1)·d + 1 per axis. */
@@ -101,7 +98,7 @@ function runForward(rt: WasmRuntime, c: ValidConv): void {
     c.outDims[0], c.outDims[1], c.outDims[2], c.cop, c.kernel[0], c.kernel[1], kwl, l,
     c.strides[0], c.strides[1], c.strides[2], c.dilations[0], c.dilations[1], c.dilations[2],
   ]);
-  rt.run(FORWARD, p, c.batch * c.outDims[0] * c.outDims[1]);
+  rt.run('convForward', p, c.batch * c.outDims[0] * c.outDims[1]);
 }
 
 /** y = conv3d(x, filter) for any geometry tfjs accepts (strides, dilations, valid/same padding). */
@@ -167,6 +164,6 @@ export function conv3dBackpropFilterWasm(rt: WasmRuntime, x: Float32Array, dy: F
     g.outDims[0], g.outDims[1], g.outDims[2], cop, g.kernel[0], g.kernel[1], g.kernel[2], 0,
     g.strides[0], g.strides[1], g.strides[2], g.dilations[0], g.dilations[1], g.dilations[2],
   ]);
-  rt.run(BACKPROP_FILTER, p, taps * Math.ceil(ci / 4));
+  rt.run('convBackpropFilter', p, taps * Math.ceil(ci / 4));
   return compactChannels(rt.f32(dw, taps * ci * cop), taps * ci, cop, co);
 }

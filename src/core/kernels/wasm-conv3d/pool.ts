@@ -8,6 +8,7 @@
  * network request; allowed by the app's CSP `worker-src 'self' blob:`).
  */
 import { runtime } from '../../env';
+import { WASM_KERNELS } from './kernel-table';
 
 /** Int32 slots of the control block at byte 0 of the shared memory. */
 export const CTRL = { gen: 0, done: 1, fn: 2, params: 3, units: 4, threads: 5, error: 6 } as const;
@@ -20,7 +21,7 @@ let port = null;
 function post(m) { if (isNode) port.postMessage(m); else self.postMessage(m); }
 function start(m) {
   const inst = new WebAssembly.Instance(m.module, { env: { memory: m.memory, abort() { throw new Error('wasm abort'); } } });
-  const fns = [inst.exports.convForward, inst.exports.convBackpropFilter];
+  const fns = ${JSON.stringify(WASM_KERNELS)}.map((n) => inst.exports[n]);
   const ctrl = new Int32Array(m.memory.buffer, 0, ${CTRL_BYTES / 4});
   const index = m.index;
   let seen = Atomics.load(ctrl, ${CTRL.gen});
@@ -64,8 +65,8 @@ async function spawnThread(onReady: () => void, onError: (e: Error) => void): Pr
   return { post: (m) => w.postMessage(m), terminate: () => w.terminate() };
 }
 
-/** Kernel ids in the pool's dispatch table (same order as `fns` in the worker source). */
-export type KernelId = 0 | 1;
+/** A kernel's index in the dispatch table (kernel-table.ts). */
+export type KernelId = number;
 
 export class ThreadPool {
   private constructor(

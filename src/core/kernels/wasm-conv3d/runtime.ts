@@ -6,7 +6,8 @@
  */
 import { canBlockOnAtomics, canShareMemory, enableNodeRelaxedSimd, hardwareThreads } from '../../env';
 import { CONV3D_WASM_BASE64, MAX_PAGES } from './generated/conv3d-wasm';
-import { ThreadPool, type KernelId } from './pool';
+import { ThreadPool } from './pool';
+import { kernelIndex, WASM_KERNELS, type WasmKernelName } from './kernel-table';
 
 /** Bytes 0..63: the pool's control block; 256..511: the parameter block; tensors from 64 KiB on. */
 export const PARAMS_PTR = 256;
@@ -53,7 +54,7 @@ export class WasmRuntime {
     readonly info: WasmRuntimeInfo,
   ) {
     const e = instance.exports as Record<string, KernelFn>;
-    this.fns = [e.convForward, e.convBackpropFilter];
+    this.fns = WASM_KERNELS.map((n) => e[n]);
   }
 
   static async create(opts: WasmRuntimeOptions = {}): Promise<WasmRuntime> {
@@ -111,8 +112,9 @@ export class WasmRuntime {
     return PARAMS_PTR;
   }
 
-  /** Runs kernel `fn` over `units` work units on all threads. */
-  run(fn: KernelId, params: number, units: number): void {
+  /** Runs kernel `name` over `units` work units on all threads. */
+  run(name: WasmKernelName, params: number, units: number): void {
+    const fn = kernelIndex(name);
     const f = this.fns[fn];
     if (this.pool) this.pool.run(fn, params, units, (s, e) => f(params, s, e));
     else f(params, 0, units);

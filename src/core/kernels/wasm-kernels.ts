@@ -1,0 +1,8 @@
+/**
+ * Every kernel the `wasm` backend (src/core/backend/wasm.ts) runs on WebAssembly instead of tfjs's CPU
+ * JavaScript: the one list it registers. Each op's config lives beside the op (kernels/wasm-<op>/).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { WASM_CONV3D_CONFIGS } from './wasm-conv3d/conv3d-wasm.kernel';
+
+export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [...WASM_CONV3D_CONFIGS];
