@@ -28,12 +28,23 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation: with these two headers the page may share memory between threads, which the
+ * `wasm` backend's thread pool needs (SharedArrayBuffer). Everything the app loads is its own origin,
+ * so `require-corp` blocks nothing. A static host serving dist/ must send the same two headers, or the
+ * `wasm` backend runs on one thread (the backend badge says so).
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 // One config for the app (vite), the worker bundle, and unit tests (vitest).
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
-  server: { port: 5173, strictPort: true, host: '127.0.0.1' },
-  preview: { port: 4173, strictPort: true, host: '127.0.0.1' },
+  server: { port: 5173, strictPort: true, host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { port: 4173, strictPort: true, host: '127.0.0.1', headers: ISOLATION_HEADERS },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   optimizeDeps: { exclude: ['@niivue/dcm2niix'] },
   test: {

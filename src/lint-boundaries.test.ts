@@ -22,7 +22,7 @@ const planted: [what: string, file: string, code: string, expected: RegExp][] = 
   ['NiiVue in the core', 'src/core/inferers/planted.ts', "import { Niivue } from '@niivue/niivue';\nexport const n = Niivue;\n", /UI libraries.*@niivue/],
   ['the worker in the core', 'src/core/engines/planted.ts', "import type { EngineApi } from '../../worker/protocol';\nexport type A = EngineApi;\n", /must not import the worker.*src\/worker\/protocol/],
   ['the UI in the core', 'src/core/planted.ts', "import { useAppStore } from '../ui/store';\nexport const s = useAppStore;\n", /must not import the worker, the UI.*src\/ui\/store/],
-  ['the CLI in a core test', 'src/core/engines/planted.test.ts', "export { nodeWebGPU } from '../../cli/gpu-node';\n", /must not import .*the CLI.*src\/cli\/gpu-node/],
+  ['the CLI in a core test', 'src/core/engines/planted.test.ts', "export { nodeBackend } from '../../cli/node-backend';\n", /must not import .*the CLI.*src\/cli\/node-backend/],
   ['window in the core', 'src/core/planted.ts', 'export const w = window.innerWidth;\n', /DOM-free.*\(window\)/],
   ['document in a core test', 'src/core/data/planted.test.ts', "export const t = document.title;\n", /DOM-free.*\(document\)/],
   ['a File in the core', 'src/core/data/planted.ts', 'export type Source = File;\n', /DOM-free.*\(File\)/],
@@ -31,7 +31,7 @@ const planted: [what: string, file: string, code: string, expected: RegExp][] = 
   ['tfjs in a UI test', 'src/ui/store/planted.test.ts', "export const load = () => import('@tensorflow/tfjs-backend-webgpu');\n", /must not import tfjs/],
   ['the worker in the CLI', 'src/cli/planted.ts', "import type { EngineApi } from '../worker/protocol';\nexport type A = EngineApi;\n", /src\/cli .*must not import the worker/],
   ['the UI in the CLI', 'src/cli/planted.ts', "export { useAppStore } from '../ui/store';\n", /src\/cli .*must not import the worker or the UI/],
-  ['the CLI in a test helper', 'src/testing/planted.ts', "export { nodeWebGPU } from '../cli/gpu-node';\n", /Test helpers serve the core/],
+  ['the CLI in a test helper', 'src/testing/planted.ts', "export { nodeBackend } from '../cli/node-backend';\n", /Test helpers serve the core/],
   ['NiiVue outside the viewer', 'src/ui/components/Planted.tsx', "import { Niivue } from '@niivue/niivue';\nexport const n = Niivue;\n", /Only src\/ui\/viewer may import NiiVue/],
   ['NiiVue in the worker', 'src/worker/planted.ts', "import { Niivue } from '@niivue/niivue';\nexport const n = Niivue;\n", /Only src\/ui\/viewer may import NiiVue/],
 ];

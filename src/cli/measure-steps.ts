@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import type { EngineEvent, PresetName } from '../core/engines/contract';
 import { Trainer } from '../core/engines/trainer';
 import { storeWithPatientA } from './demo-data';
-import { nodeWebGPU } from './gpu-node';
+import { nodeBackend } from './node-backend';
 
 interface Row {
   preset: PresetName;
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       configs.push([p as PresetName, Number(s), Number(b)]);
     }
   }
-  const backend = await nodeWebGPU();
+  const backend = await nodeBackend();
   const rows: Row[] = [];
   for (const [p, s, b] of configs) {
     const row = await measure(p, s, b, iterations);

@@ -17,7 +17,7 @@ import { Trainer, type TrainerHooks } from '../core/engines/trainer';
 import { loadPatientA, loadPatientB, PATIENT_A, PATIENT_B, REPO_ROOT, storeWithPatientA } from './demo-data';
 import { evaluateOn, gitCommit } from './demo-report';
 import { machine } from '../core/platform/machine';
-import { nodeWebGPU } from './gpu-node';
+import { describeBackend, nodeBackend } from './node-backend';
 import { readModelDir, writeModelDir } from './model-dir';
 
 const { values: args } = parseArgs({
@@ -175,8 +175,8 @@ function updateIndex(model: LoadedModel): void {
 }
 
 async function main(): Promise<void> {
-  const backend = await nodeWebGPU();
-  log(`WebGPU adapter: ${backend.info.adapter}`);
+  const backend = await nodeBackend();
+  log(`backend: ${describeBackend(backend)}`);
   const t0 = performance.now();
   let model: LoadedModel;
   let training: Omit<Awaited<ReturnType<typeof train>>, 'model'> | undefined;

@@ -144,15 +144,28 @@ async function tryTfBackend(name: 'webgl' | 'cpu'): Promise<ActiveBackend | stri
   return { info: { name, adapter } };
 }
 
+export interface InitBackendOptions {
+  /**
+   * Pass over a WebGPU adapter that is a software rasteriser (SwiftShader, llvmpipe) for the next backend
+   * in the order: on the CPU, the `wasm` backend is tens of times faster. Node entry points set it; in a
+   * browser a software adapter appears only when asked for with flags, so it is kept there.
+   */
+  skipSoftwareWebGPU?: boolean;
+}
+
 /**
  * Chooses the compute backend: WebGPU, else WebAssembly SIMD (`wasm`), else WebGL, else CPU (or only
  * those in `order`, in that order). Never throws: the CPU backend always works. `info.reason` explains
  * why WebGPU is not used.
  */
-export async function initBackend(order: readonly BackendName[] = DEFAULT_BACKEND_ORDER): Promise<ActiveBackend> {
+export async function initBackend(order: readonly BackendName[] = DEFAULT_BACKEND_ORDER, opts: InitBackendOptions = {}): Promise<ActiveBackend> {
   const reasons: string[] = [];
-  for (const name of order) {
-    const r = name === 'webgpu' ? await tryWebGPU() : name === 'wasm' ? await tryWasm() : await tryTfBackend(name);
+  for (const [i, name] of order.entries()) {
+    let r = name === 'webgpu' ? await tryWebGPU() : name === 'wasm' ? await tryWasm() : await tryTfBackend(name);
+    if (typeof r !== 'string' && name === 'webgpu' && r.info.software && opts.skipSoftwareWebGPU && i < order.length - 1) {
+      r = `the only WebGPU adapter is a software rasteriser (${r.info.adapter}), slower on this CPU than WebAssembly`;
+      tf.removeBackend('webgpu');
+    }
     if (typeof r !== 'string') {
       if (name !== 'webgpu') {
         const why = reasons.length ? reasons[0] : 'WebGPU was not requested';

@@ -1,5 +1,8 @@
 import { useAppStore } from '../store';
 
+/** The backend in the badge's words. */
+const BACKEND_LABEL = { webgpu: 'WebGPU', wasm: 'WebAssembly', webgl: 'WebGL', cpu: 'CPU' } as const;
+
 export function BackendBadge() {
   const backend = useAppStore((s) => s.backend);
   const engineError = useAppStore((s) => s.engineError);
@@ -8,7 +11,7 @@ export function BackendBadge() {
   const cls = backend.name === 'webgpu' ? 'badge badge-ok' : 'badge badge-warn';
   return (
     <span className={cls} data-testid="backend.badge" title={backend.reason ?? `Compute runs on ${backend.adapter}`}>
-      <strong>{backend.name === 'webgpu' ? 'WebGPU' : backend.name === 'webgl' ? 'WebGL' : 'CPU'}</strong>
+      <strong>{BACKEND_LABEL[backend.name]}</strong>
       <span className="badge-detail">{backend.adapter}</span>
       {backend.reason && <span className="badge-reason" data-testid="backend.reason">{backend.reason}</span>}
     </span>
