@@ -140,3 +140,39 @@ export function inferenceTable(file: string, rows: InferenceRow[]): string {
     out,
   ) + `\n\n(\`${file}\`; total = best timed run after a warm-up; ¹ single run including shader compilation; peak = \`tf.profile\` of the warm-up, where it was profiled.)`;
 }
+
+/** The fields of bench/results/cpu.json the README tables use (written by bench/cpu.ts). */
+export interface CpuRecord {
+  machine: { cpuModel?: string; threadsUsed: number; relaxedSimd: boolean; loadAverage1mAtStart: number; onnxruntimeWeb: string; onnxruntimeNode: string };
+  peakGflops: number;
+  peakFormula: string;
+  summary: { geomeanSpeedup: number; minSpeedup: number; geomeanSpeedupByOp: Record<string, number>; geomeanVsOrt: number; geomeanVsOrtNative: number; fractionOfPeakOnLargest: number; largestLayers: string[] };
+  cases: { layer: string; op: string; x: number[]; ms: number; baselineMs: number; speedup: number; gflops: number; fractionOfPeak: number; ortMs?: number; ortNativeMs?: number }[];
+  trainSteps: { preset: string; batch: number; outputSize: number; ms: number; baselineMs?: number; speedup?: number }[];
+  inference: { scan: string; preset: string; ms: number; baselineMs: number; speedup: number };
+}
+
+/** cpu.json: summary, whole steps and inference, then every conv case. */
+export function cpuTables(file: string, r: CpuRecord): string {
+  const m = r.machine;
+  const head =
+    `\`${file}\`: ${m.cpuModel ?? 'CPU'}, ${m.threadsUsed} threads, ${m.relaxedSimd ? 'relaxed SIMD (FMA)' : 'SIMD without FMA'}, load ${load(m.loadAverage1mAtStart)} at start; ` +
+    `peak ${f(r.peakGflops)} GFLOP/s = ${r.peakFormula}. conv3d vs tfjs-cpu: geometric mean **${f(r.summary.geomeanSpeedup)}×** ` +
+    `(forward ${f(r.summary.geomeanSpeedupByOp.forward)}×, input grad ${f(r.summary.geomeanSpeedupByOp['backprop-input'])}×, filter grad ${f(r.summary.geomeanSpeedupByOp['backprop-filter'])}×), ` +
+    `slowest case ${f(r.summary.minSpeedup)}×; forward vs onnxruntime-web ${m.onnxruntimeWeb} **${f(r.summary.geomeanVsOrt, 2)}×** and vs onnxruntime-node ${m.onnxruntimeNode} ${f(r.summary.geomeanVsOrtNative, 2)}× (> 1: ours faster); ` +
+    `${f(r.summary.fractionOfPeakOnLargest * 100, 0)} % of peak on the largest layers (${r.summary.largestLayers.map(compactLayers).join('; ')}).`;
+  const whole = table(
+    ['what', 'wasm s', 'tfjs-cpu s', 'speedup'],
+    ['---', '---:', '---:', '---:'],
+    [
+      ...r.trainSteps.map((t) => [`training step, ${t.preset}, batch ${t.batch}, ${t.outputSize}³ out`, s(t.ms, 2), s(t.baselineMs, 2), t.speedup ? `**${f(t.speedup)}×**` : '–']),
+      [`inference, ${r.inference.preset}, ${r.inference.scan}`, s(r.inference.ms, 2), s(r.inference.baselineMs, 2), `**${f(r.inference.speedup)}×**`],
+    ],
+  );
+  const cases = table(
+    ['layer', 'op', 'input', 'wasm ms', 'GFLOP/s', '% peak', 'tfjs-cpu ms', 'speedup', 'ORT web ms', 'ORT native ms'],
+    ['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
+    r.cases.map((c) => [compactLayers(c.layer), c.op, c.x.join('×'), f(c.ms, 0), f(c.gflops), f(c.fractionOfPeak * 100, 0), f(c.baselineMs, 0), `${f(c.speedup)}×`, f(c.ortMs, 0), f(c.ortNativeMs, 0)]),
+  );
+  return `${head}\n\n${whole}\n\n<details><summary>Every convolution (batch 4, paper sizes)</summary>\n\n${cases}\n\n</details>`;
+}

@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- conv3d [options]`.
+ * Benchmark runner: `npm run bench -- conv3d [options]`, or `npm run bench -- cpu` (bench/cpu.ts).
  *
  * By default it serves bench/conv3d/index.html from Vite on 127.0.0.1 and drives it in headless
  * Debian Chromium (WebGPU on SwiftShader) with Playwright; `--node` runs it in Node over Dawn instead.
@@ -113,6 +113,11 @@ function packageVersion(name: string): string {
 }
 
 async function main(): Promise<void> {
+  // `npm run bench -- cpu`: the wasm backend against tfjs-cpu and onnxruntime (bench/cpu.ts; it exits itself).
+  if (process.argv[2] === 'cpu') {
+    await import('./cpu');
+    return;
+  }
   const cli = parseArgs(process.argv.slice(2));
   const raw = cli.node ? await runInNode(cli) : await runInBrowser(cli);
   const result: Conv3dBenchResult = {

@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { Conv3dBenchResult } from './conv3d/report';
 import {
-  augmentationTable, conv3dSummaryTable, inferenceTable, trainStepTable,
-  type InferenceRow, type PatchSamplerRecord, type TrainStepRecord,
+  augmentationTable, conv3dSummaryTable, cpuTables, inferenceTable, trainStepTable,
+  type CpuRecord, type InferenceRow, type PatchSamplerRecord, type TrainStepRecord,
 } from './report-tables';
 
 const DIR = 'bench/results';
@@ -16,6 +16,9 @@ const read = <T>(name: string): T => JSON.parse(readFileSync(`${DIR}/${name}`, '
 const matching = <T>(re: RegExp) => files.filter((name) => re.test(name)).map((file) => ({ file, r: read<T>(file) }));
 
 const sections: string[] = [];
+if (existsSync(`${DIR}/cpu.json`)) {
+  sections.push(`**Without a GPU: the \`wasm\` backend against tfjs-cpu and onnxruntime** (\`npm run bench -- cpu\`)\n\n${cpuTables('cpu.json', read<CpuRecord>('cpu.json'))}`);
+}
 const conv = matching<Conv3dBenchResult>(/^conv3d.*\.json$/);
 if (conv.length) {
   sections.push(`**conv3d: workbench kernels vs tfjs 4.22's WebGPU kernels** (speedup = tfjs ms / ours, same device and run; geometric mean, and the slowest case per op)\n\n${conv3dSummaryTable(conv)}`);
