@@ -86,27 +86,52 @@ test.describe('segmenting a scan with the shipped model', () => {
     await wb.open();
     const [ct] = await wb.volumes();
     const r = await page.evaluate((id) => window.workbench.segment(id), ct.id);
-    const count = async (label: number) => {
-      const bytes = await page.evaluate(async (id) => Array.from(await window.workbench.exportVolume(id)), r.labelId);
-      const data = readNifti(new Uint8Array(bytes), 'x.nii.gz').data;
-      let n = 0;
-      for (let i = 0; i < data.length; i++) if (data[i] === label) n++;
-      return n;
-    };
-    const spleenBefore = await count(1);
-    await page.getByTestId('segment.edit').click();
-    await expect(page.getByTestId('edit.tools')).toBeVisible();
-    await page.getByTestId('edit.fill').click();
-    await page.getByTestId('edit.label.1').click();
-    // A filled square drawn with the mouse on the axial view (bottom-left pane of the 2×2 layout).
-    const box = (await page.getByTestId('viewer.canvas').boundingBox())!;
-    const cx = box.x + box.width * 0.25, cy = box.y + box.height * 0.75;
-    await page.mouse.move(cx - 30, cy - 30);
-    await page.mouse.down();
-    for (const [dx, dy] of [[30, -30], [30, 30], [-30, 30], [-30, -30]]) await page.mouse.move(cx + dx, cy + dy, { steps: 8 });
-    await page.mouse.up();
-    await page.getByTestId('edit.apply').click();
-    await expect(page.getByTestId('edit.tools')).toBeHidden();
-    await expect.poll(() => count(1), { timeout: 30_000 }).toBeGreaterThan(spleenBefore + 50);
+    // The demo scan is small: its result is an overlay volume.
+    expect((await page.evaluate(() => window.workbench.viewerLayers())).find((l) => l.id === r.labelId)?.shownAs).toBe('volume');
+    const spleenBefore = await countLabel(page, r.labelId, 1);
+    await drawFilledSquare(page, 1);
+    await expect.poll(() => countLabel(page, r.labelId, 1), { timeout: 30_000 }).toBeGreaterThan(spleenBefore + 50);
+  });
+
+  test('a large scan\'s result is NiiVue\'s drawing layer on a software GL, and the pen edits it in place', async ({ wb, page }) => {
+    test.setTimeout(900_000);
+    await wb.open({ demo: false });
+    // Patient B: 512×512×20 = 5.2 M voxels, over NiivueViewer.LABEL_AS_DRAWING_VOXELS (4 M).
+    const ct = await wb.loadVolume('/__test-data/ct-abdomen-b/ct.nii.gz', { role: 'image' });
+    if ('error' in ct) throw new Error(ct.error);
+    const r = await page.evaluate((id) => window.workbench.segment(id), ct.id);
+    const shown = async () => (await page.evaluate(() => window.workbench.viewerLayers())).find((l) => l.id === r.labelId);
+    expect(await shown()).toMatchObject({ kind: 'label', shownAs: 'drawing', dims: [512, 512, 20] });
+    const spleenBefore = await countLabel(page, r.labelId, 1);
+    await drawFilledSquare(page, 1);
+    await expect.poll(() => countLabel(page, r.labelId, 1), { timeout: 30_000 }).toBeGreaterThan(spleenBefore + 50);
+    // After the edit the (edited) result is still the drawing layer, not re-composited as a volume.
+    expect((await shown())?.shownAs).toBe('drawing');
+    expect(wb.gpuErrors()).toEqual([]);
   });
 });
+
+/** Voxels of `label` in a label map as exported (edits included). */
+async function countLabel(page: import('@playwright/test').Page, id: string, label: number): Promise<number> {
+  const bytes = await page.evaluate(async (i) => Array.from(await window.workbench.exportVolume(i)), id);
+  const data = readNifti(new Uint8Array(bytes), 'x.nii.gz').data;
+  let n = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] === label) n++;
+  return n;
+}
+
+/** Edits the latest result: a filled square of `label` drawn with the mouse on the axial view (bottom-left pane), then applied. */
+async function drawFilledSquare(page: import('@playwright/test').Page, label: number): Promise<void> {
+  await page.getByTestId('segment.edit').click();
+  await expect(page.getByTestId('edit.tools')).toBeVisible();
+  await page.getByTestId('edit.fill').click();
+  await page.getByTestId(`edit.label.${label}`).click();
+  const box = (await page.getByTestId('viewer.canvas').boundingBox())!;
+  const cx = box.x + box.width * 0.25, cy = box.y + box.height * 0.75;
+  await page.mouse.move(cx - 30, cy - 30);
+  await page.mouse.down();
+  for (const [dx, dy] of [[30, -30], [30, 30], [-30, 30], [-30, -30]]) await page.mouse.move(cx + dx, cy + dy, { steps: 8 });
+  await page.mouse.up();
+  await page.getByTestId('edit.apply').click();
+  await expect(page.getByTestId('edit.tools')).toBeHidden();
+}

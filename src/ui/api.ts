@@ -28,7 +28,7 @@ void _engineAgreesWithWorkbench;
 
 /** Extra members for tests and power users; not part of the stable contract. */
 export interface WorkbenchInternals {
-  viewerLayers(): { id: string; name: string; kind: string; dims: number[]; opacity: number; calMin: number; calMax: number; mean?: number }[];
+  viewerLayers(): { id: string; name: string; kind: string; dims: number[]; opacity: number; calMin: number; calMax: number; mean?: number; shownAs: 'volume' | 'drawing' }[];
 }
 
 export function installWorkbenchApi(controller: AppController, training: TrainingController, segment: SegmentController, ready: Promise<void>): void {

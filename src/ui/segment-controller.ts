@@ -10,6 +10,7 @@ import { useAppStore } from './store';
 import { useSegmentationStore } from './store/segmentation';
 import { fileToNamedBytes } from './sources';
 import { downloadBytes } from './download';
+import { timed } from './timing';
 
 export class SegmentController {
   private subscribed = false;
@@ -50,9 +51,11 @@ export class SegmentController {
     this.seg.setRunning(true);
     const done = useAppStore.getState().beginTask('Segmenting');
     try {
-      const r = await this.app.engine.segment(imageId, { ...opts, ...(model ? { model } : {}) });
-      await this.app.addLoaded(r.label);
-      if (r.map) await this.app.addLoaded(r.map);
+      const r = await timed('segment.engine', () => this.app.engine.segment(imageId, { ...opts, ...(model ? { model } : {}) }));
+      await timed('segment.show', async () => {
+        await this.app.addLoaded(r.label);
+        if (r.map) await this.app.addLoaded(r.map);
+      });
       this.seg.addResult({ ...r.result, model: model ?? '', imageId });
       const dice = r.result.dice ? ` Dice: ${Object.entries(r.result.dice).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.` : '';
       useAppStore.getState().pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s.${dice}`);

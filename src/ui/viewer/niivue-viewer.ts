@@ -2,6 +2,7 @@
  * The only module that talks to NiiVue. It shows one image with overlays (label maps, heat maps such as
  * the error map and the patch-centre density) in a 2×2 layout: axial, coronal, sagittal and a 3-D render.
  */
+import { timed, timedSync } from '../timing';
 import { Niivue, NVImage, SLICE_TYPE, SHOW_RENDER, MULTIPLANAR_TYPE } from '@niivue/niivue';
 import { toNiivueLabelColormap, type LabelEntry, type NiivueLabelColormap } from './label-lut';
 
@@ -30,6 +31,8 @@ export interface ViewerLayerState {
   calMax: number;
   /** Mean voxel value as shown (heat overlays only), so scripts and tests can check what is on screen. */
   mean?: number;
+  /** How NiiVue shows it: as a volume (the image and overlays) or as its drawing layer (see NiivueViewer.drawn). */
+  shownAs: 'volume' | 'drawing';
 }
 
 interface Layer {
@@ -94,16 +97,16 @@ export class NiivueViewer {
   async showScene(image: LayerSpec, overlays: LayerSpec[] = []): Promise<void> {
     const made: { spec: LayerSpec; image: NVImage }[] = [];
     for (const spec of [image, ...overlays]) made.push({ spec, image: await this.makeImage(spec) });
-    this.removeHeatDrawing();
+    this.closeDrawn();
     for (const l of this.layers.splice(0)) this.nv.removeVolume(l.image);
     for (const m of made) this.placeLayer(m.spec, m.image);
   }
 
   /** Adds (or replaces, by id) one layer. If NiiVue refuses it, the scene is left as it was. */
   async addLayer(spec: LayerSpec): Promise<void> {
-    const image = await this.makeImage(spec);
+    const image = await timed(`viewer.parse.${spec.kind}`, () => this.makeImage(spec));
     if (this.hasLayer(spec.id)) this.removeLayer(spec.id);
-    this.placeLayer(spec, image);
+    timedSync(`viewer.place.${spec.kind}`, () => this.placeLayer(spec, image));
   }
 
   /**
@@ -135,9 +138,14 @@ export class NiivueViewer {
 
   private placeLayer(spec: LayerSpec, image: NVImage): void {
     const { nifti: _drop, ...rest } = spec;
-    if (spec.kind === 'heat' && this.heatAsDrawing && !this.editing && !this.heat && this.layers.length > 0) {
-      this.heat = { spec: rest, image };
+    if (spec.kind === 'heat' && this.heatAsDrawing && !this.editing && !this.drawn && this.layers.length > 0) {
+      this.drawn = { spec: rest, image };
       this.showHeatDrawing(spec.calMin ?? 0, spec.calMax ?? 1);
+      return;
+    }
+    if (spec.kind === 'label' && !this.editing && !this.drawn && this.layers.length > 0 && this.labelAsDrawing(image)) {
+      this.drawn = { spec: rest, image };
+      this.showLabelDrawing();
       return;
     }
     this.layers.push({ spec: rest, image });
@@ -145,7 +153,7 @@ export class NiivueViewer {
   }
 
   removeLayer(id: string): void {
-    if (this.heat?.spec.id === id) return this.removeHeatDrawing();
+    if (this.drawn?.spec.id === id) return this.closeDrawn();
     const i = this.layers.findIndex((l) => l.spec.id === id);
     if (i < 0) return;
     const [l] = this.layers.splice(i, 1);
@@ -153,7 +161,7 @@ export class NiivueViewer {
   }
 
   hasLayer(id: string): boolean {
-    return this.heat?.spec.id === id || this.layers.some((l) => l.spec.id === id);
+    return this.drawn?.spec.id === id || this.layers.some((l) => l.spec.id === id);
   }
 
   /** Intensity window of the base image (e.g. a CT window in HU). */
@@ -166,8 +174,8 @@ export class NiivueViewer {
   }
 
   setOpacity(id: string, opacity: number): void {
-    if (this.heat?.spec.id === id) {
-      this.heat.image.opacity = opacity;
+    if (this.drawn?.spec.id === id) {
+      this.drawn.image.opacity = opacity;
       this.nv.setDrawOpacity(opacity);
       return;
     }
@@ -185,7 +193,7 @@ export class NiivueViewer {
    * 122×101×112 scan and ~50–100 ms per frame: together they made one ~300–370 ms task).
    */
   async updateLayerData(id: string, data: ArrayLike<number>, scale = 1): Promise<void> {
-    if (this.heat?.spec.id === id) return this.updateHeatDrawing(data, scale);
+    if (this.drawn?.spec.id === id && this.drawn.spec.kind === 'heat') return this.updateHeatDrawing(data, scale);
     const i = this.layers.findIndex((x) => x.spec.id === id);
     const l = this.layers[i];
     if (!l || !l.image.img) return;
@@ -221,7 +229,8 @@ export class NiivueViewer {
   private readonly pixel = new Uint8Array(4);
 
   state(): ViewerLayerState[] {
-    return [...this.layers, ...(this.heat ? [this.heat] : [])].map((l) => ({
+    return [...this.layers, ...(this.drawn ? [this.drawn] : [])].map((l) => ({
+      shownAs: l === this.drawn ? ('drawing' as const) : ('volume' as const),
       id: l.spec.id,
       name: l.spec.name,
       kind: l.spec.kind,
@@ -244,11 +253,48 @@ export class NiivueViewer {
     this.nv.setSliceType(SLICE_TYPE.MULTIPLANAR);
   }
 
-  // ---- A heat overlay shown as NiiVue's drawing layer (while training on a software adapter) ----
+  // ---- One layer shown as NiiVue's drawing layer: a heat map while training, or a large label map, on a software GL ----
 
   private heatAsDrawing = false;
-  /** The heat overlay shown as the drawing layer, if any (not one of `layers`: NiiVue has no volume for it). */
-  private heat?: Layer;
+  /**
+   * The layer shown as the drawing layer, if any (not one of `layers`: NiiVue has no volume for it): a heat
+   * map in the light view (setHeatAsDrawing), or a large label map on a software GL (labelAsDrawing).
+   */
+  private drawn?: Layer;
+
+  /**
+   * Label maps of more voxels than this go to the drawing layer on a software GL (SwiftShader, llvmpipe),
+   * when it is free. Adding an overlay volume makes NiiVue re-composite every layer into a 3-D texture of the
+   * whole scan (and recompute the base image's gradients for the 3-D render): on SwiftShader, measured
+   * (bench/results/segment-path.json) 12 s for a 512×512×100 segmentation and 32 s for 512×512×275, against
+   * ~0.2 s for the 122×101×112 demo. The drawing layer is one uint8 texture upload. Small label maps stay
+   * overlays, which also leaves the drawing layer to the error map while training.
+   */
+  static readonly LABEL_AS_DRAWING_VOXELS = 4_000_000;
+
+  private softwareGlCache?: boolean;
+
+  /** Whether NiiVue's WebGL runs on a software rasteriser (then every re-composite is slow). */
+  private get softwareGl(): boolean {
+    if (this.softwareGlCache === undefined) {
+      const gl = this.nv.gl;
+      const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+      const r = gl ? String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : '';
+      this.softwareGlCache = /swiftshader|llvmpipe|lavapipe|software|basic render|warp/i.test(r);
+    }
+    return this.softwareGlCache;
+  }
+
+  private labelAsDrawing(image: NVImage): boolean {
+    return this.softwareGl && (image.img?.length ?? 0) > NiivueViewer.LABEL_AS_DRAWING_VOXELS;
+  }
+
+  private showLabelDrawing(): void {
+    const l = this.drawn!;
+    this.setDrawColormap(toNiivueLabelColormap(l.spec.labels ?? {}));
+    this.nv.setDrawOpacity(l.image.opacity);
+    if (!this.nv.loadDrawing(l.image)) throw new Error(`layer ${l.spec.id} is not on the background image's grid`);
+  }
 
   /**
    * Shows heat overlays (one at a time: the one on screen, and those added from now on) as NiiVue's drawing layer rather than as an
@@ -256,21 +302,22 @@ export class NiivueViewer {
    * change (on SwiftShader ~130–250 ms of one task for a 122×101×112 scan, seconds for a 512×512×300 one);
    * the drawing layer is a uint8 texture uploaded as it is and coloured when the slices are drawn, so a
    * live error-map update costs an upload and a frame. E is quantised to 1/255, as the API delivers it.
+   * When a large label map holds the drawing layer, the heat overlay stays an overlay volume.
    */
   setHeatAsDrawing(on: boolean): void {
     this.heatAsDrawing = on;
-    if (on && !this.heat && !this.editing && this.layers.length > 1) {
+    if (on && !this.drawn && !this.editing && this.layers.length > 1) {
       // A heat overlay already on screen moves to the drawing layer: one upload, no scene rebuild.
       const i = this.layers.findIndex((l, k) => k > 0 && l.spec.kind === 'heat');
       if (i < 0) return;
       const [l] = this.layers.splice(i, 1);
       this.nv.removeVolume(l.image);
-      this.heat = l;
+      this.drawn = l;
       this.showHeatDrawing(l.spec.calMin ?? 0, l.spec.calMax ?? 1);
-    } else if (!on && this.heat) {
+    } else if (!on && this.drawn?.spec.kind === 'heat') {
       // And back: the layer (which kept E) becomes an overlay volume again, composited once.
-      const l = this.heat;
-      this.removeHeatDrawing();
+      const l = this.drawn;
+      this.closeDrawn();
       this.layers.push(l);
       this.nv.addVolume(l.image);
     }
@@ -290,9 +337,9 @@ export class NiivueViewer {
       lut.labels.push('');
     }
     this.setDrawColormap(lut);
-    this.nv.setDrawOpacity(this.heat!.image.opacity);
+    this.nv.setDrawOpacity(this.drawn!.image.opacity);
     // A plain loop: Uint8Array.from(img, toByte) took ~0.5 s of one task for 1.4 M voxels on a loaded machine.
-    const img = this.heat!.image.img!;
+    const img = this.drawn!.image.img!;
     const bitmap = new Uint8Array(img.length);
     for (let k = 0; k < img.length; k++) bitmap[k] = toByte(img[k]);
     this.loadHeatBitmap(bitmap);
@@ -308,14 +355,14 @@ export class NiivueViewer {
 
   /** `bitmap`: E × 255 per voxel in the file's voxel order (loadDrawing reorders it to NiiVue's RAS order). */
   private loadHeatBitmap(bitmap: Uint8Array): void {
-    const l = this.heat!;
+    const l = this.drawn!;
     const drawing = { hdr: l.image.hdr, permRAS: l.image.permRAS, img: bitmap } as unknown as NVImage;
     if (!this.nv.loadDrawing(drawing)) throw new Error(`layer ${l.spec.id} is not on the background image's grid`);
   }
 
   private async updateHeatDrawing(data: ArrayLike<number>, scale: number): Promise<void> {
-    const img = this.heat!.image.img!;
-    if (img.length !== data.length) throw new Error(`layer ${this.heat!.spec.id} has ${img.length} voxels, update has ${data.length}`);
+    const img = this.drawn!.image.img!;
+    if (img.length !== data.length) throw new Error(`layer ${this.drawn!.spec.id} has ${img.length} voxels, update has ${data.length}`);
     // The layer keeps E itself (for state()); the drawing gets E × 255, which is what arrives for the error map.
     const asBitmap = data instanceof Uint8Array && scale === 1 / 255;
     const bitmap = asBitmap ? data : new Uint8Array(data.length);
@@ -327,10 +374,25 @@ export class NiivueViewer {
     this.waitForGpu();
   }
 
-  private removeHeatDrawing(): void {
-    if (!this.heat) return;
-    this.heat = undefined;
+  /** Takes the drawn layer off the screen. */
+  private closeDrawn(): void {
+    if (!this.drawn) return;
+    this.drawn = undefined;
     this.nv.closeDrawing();
+  }
+
+  /**
+   * Frees the drawing layer for an edit of another label map: a drawn heat map leaves the screen (as
+   * before), a drawn label map becomes an overlay volume (one re-composite).
+   */
+  private releaseDrawing(): void {
+    const l = this.drawn;
+    if (!l) return;
+    this.closeDrawn();
+    if (l.spec.kind === 'label') {
+      this.layers.push(l);
+      this.nv.addVolume(l.image);
+    }
   }
 
   // ---- Editing a label map with NiiVue's drawing tools (pen, filled pen, erase, undo) ----
@@ -339,11 +401,18 @@ export class NiivueViewer {
 
   /** Starts editing a label layer: its voxels become NiiVue's drawing, coloured by its label table. */
   beginEdit(id: string): void {
-    this.removeHeatDrawing();
+    if (this.editing) this.cancelEdit();
+    if (this.drawn?.spec.id === id && this.drawn.spec.kind === 'label') {
+      // Already the drawing layer: editing starts at once.
+      this.editing = { id, opacity: this.drawn.image.opacity };
+      this.nv.setDrawOpacity(0.7);
+      this.nv.setDrawingEnabled(true);
+      return;
+    }
+    this.releaseDrawing();
     const i = this.layers.findIndex((l) => l.spec.id === id);
     const l = this.layers[i];
     if (!l || l.spec.kind !== 'label') throw new Error(`layer ${id} is not a label map on screen`);
-    if (this.editing) this.cancelEdit();
     this.setDrawColormap(toNiivueLabelColormap(l.spec.labels ?? {}));
     if (!this.nv.loadDrawing(l.image)) throw new Error(`layer ${id} is not on the background image's grid`);
     this.editing = { id, opacity: l.image.opacity };
@@ -376,13 +445,21 @@ export class NiivueViewer {
   }
 
   cancelEdit(): void {
+    const drawnLabel = this.editing && this.drawn?.spec.id === this.editing.id;
     this.endEdit();
+    // The strokes went into the drawing itself: show the label map as it was.
+    if (drawnLabel) this.showLabelDrawing();
   }
 
   private endEdit(): void {
     const e = this.editing;
     this.editing = undefined;
     this.nv.setDrawingEnabled(false);
+    if (e && this.drawn?.spec.id === e.id) {
+      // A drawn label map stays the drawing (finishEdit's caller replaces it with the edited data).
+      this.nv.setDrawOpacity(e.opacity);
+      return;
+    }
     this.nv.closeDrawing();
     if (!e) return;
     const i = this.layers.findIndex((l) => l.spec.id === e.id);
