@@ -2,7 +2,10 @@
  * Profile of one training step on the `wasm` backend: per-kernel total ms under tf.profile, plus the
  * median wall time of a few steps (tiny and small presets). Not part of the unit suite.
  *
- *   npx tsx bench/wasm-profile.ts [--label before|after] [--presets small,tiny] [--runs 3]
+ *   npx tsx bench/wasm-profile.ts [--label before|after] [--presets small,tiny] [--runs 3] [--cpu-kernels]
+ *
+ * --cpu-kernels puts tfjs-cpu's kernels back for everything but conv3d (the backend as it was before the
+ * element-wise, slice and matMul kernels), to measure "before" on the same tree.
  *
  * Batch: small 2, tiny 4 (the issue's targets). Writes (merges by label into) bench/results/wasm-profile.json.
  */
@@ -14,6 +17,8 @@ import { createDualPathNet, type PresetName } from '../src/core/networks';
 import { NesterovSgd } from '../src/core/engines/optimizer';
 import { trainStep, type TrainBatch } from '../src/core/engines/train-step';
 import { initBackend } from '../src/core/backend/select';
+import { WASM_KERNEL_CONFIGS } from '../src/core/kernels/wasm-kernels';
+import { WASM_CONV3D_CONFIGS } from '../src/core/kernels/wasm-conv3d/conv3d-wasm.kernel';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -78,6 +83,14 @@ async function profilePreset(preset: PresetName) {
 
 const b = await initBackend(['wasm']);
 if (b.info.name !== 'wasm') throw new Error(`wasm backend did not start: ${b.info.reason}`);
+const CPU_KERNELS = args.includes('--cpu-kernels');
+if (CPU_KERNELS) {
+  for (const c of WASM_KERNEL_CONFIGS) {
+    if (WASM_CONV3D_CONFIGS.includes(c)) continue;
+    tf.unregisterKernel(c.kernelName, 'wasm');
+    tf.registerKernel({ ...tf.getKernel(c.kernelName, 'cpu')!, backendName: 'wasm' });
+  }
+}
 const rows = [];
 for (const p of PRESETS) {
   const r = await profilePreset(p);
@@ -87,7 +100,8 @@ for (const p of PRESETS) {
 const record = {
   date: new Date().toISOString(),
   host: { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1m: Number(loadavg()[0].toFixed(2)), node: process.version },
-  tfjs: tf.version.tfjs, adapter: b.info.adapter, rows,
+  tfjs: tf.version.tfjs, adapter: b.info.adapter,
+  kernels: CPU_KERNELS ? 'tfjs-cpu for all but conv3d' : 'WASM_KERNEL_CONFIGS', rows,
 };
 const all = existsSync(OUT) ? (JSON.parse(readFileSync(OUT, 'utf8')) as Record<string, unknown>) : {};
 all.what = 'one trainStep (forward, cross-entropy, backward, Nesterov SGD) on the wasm backend; per-kernel ms from tf.profile (one profiled step), median of --runs steps';
