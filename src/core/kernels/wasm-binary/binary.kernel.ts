@@ -3,8 +3,10 @@
  * SquaredDifference) for the `wasm` backend, float32 inputs. tfjs-cpu's broadcasting path allocates
  * index arrays per element (≈ 100 ns each); these are plain TypedArray loops: the broadcast is
  * collapsed to as few axes as it allows (a `[N,D,H,W,C] ⊙ [1,1,1,1,C]` becomes rows of C), the inner
- * axis runs with strides 0 or 1. They are memory-bound, so copying the operands into WebAssembly
- * memory would cost as much as the arithmetic: no WebAssembly here (measured in bench/wasm-profile.ts).
+ * axis runs with strides 0 or 1. They are memory-bound (one operation per element loaded), so copying
+ * the operands into WebAssembly memory and the result out again would cost more than the arithmetic:
+ * they stay in JavaScript (not compared against a WebAssembly version; see bench/wasm-profile.ts for
+ * their measured time in a training step).
  * Other dtypes fall through to tfjs-cpu's kernel.
  */
 import * as tf from '@tensorflow/tfjs';
