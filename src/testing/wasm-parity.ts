@@ -24,12 +24,13 @@ export async function runOn(name: string, fn: () => tf.Tensor | tf.Tensor[]): Pr
   return res;
 }
 
-/** Count of elements where |got − want| > tol · (1 + |want|) (NaN must match NaN). */
+/** Count of elements where got ≠ want and |got − want| > tol · (1 + |want|) (NaN must match NaN, ±Infinity itself). */
 export function mismatches(got: Float32Array, want: Float32Array, tol: number): number {
   let bad = 0;
   for (let i = 0; i < want.length; i++) {
     const w = want[i];
     const g = got[i];
+    if (g === w) continue;
     if (Number.isNaN(w) ? !Number.isNaN(g) : !(Math.abs(g - w) <= tol * (1 + Math.abs(w)))) bad++;
   }
   return bad;
