@@ -24,41 +24,50 @@ const OPS = {
 
 type Op = (typeof OPS)[keyof typeof OPS];
 
-/** out[o + k] = a[ia + k·sa] ⊙ b[ib + k·sb] for k < n. */
-function inner(op: Op, out: Float32Array, o: number, a: Float32Array, ia: number, sa: number, b: Float32Array, ib: number, sb: number, n: number): void {
-  const end = o + n;
+/**
+ * `rows` rows of `n`: out[o + r·n + k] = a[ia + r·ra + k·sa] ⊙ b[ib + r·rb + k·sb]. One loop nest per op
+ * (the op is chosen once per call, not per element).
+ */
+function block(op: Op, out: Float32Array, o: number, a: Float32Array, ia: number, ra: number, sa: number, b: Float32Array, ib: number, rb: number, sb: number, rows: number, n: number): void {
   switch (op) {
     case 0:
-      for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] + b[ib];
+      for (let r = 0; r < rows; r++, ia += ra, ib += rb)
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) out[o] = a[x] + b[y];
       return;
     case 1:
-      for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] - b[ib];
+      for (let r = 0; r < rows; r++, ia += ra, ib += rb)
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) out[o] = a[x] - b[y];
       return;
     case 2:
-      for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] * b[ib];
+      for (let r = 0; r < rows; r++, ia += ra, ib += rb)
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) out[o] = a[x] * b[y];
       return;
     case 3:
-      for (; o < end; o++, ia += sa, ib += sb) out[o] = a[ia] / b[ib];
+      for (let r = 0; r < rows; r++, ia += ra, ib += rb)
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) out[o] = a[x] / b[y];
       return;
     case 4:
-      for (; o < end; o++, ia += sa, ib += sb) {
-        const x = a[ia];
-        const y = b[ib];
-        out[o] = x > y || x !== x ? x : y;
-      }
+      for (let r = 0; r < rows; r++, ia += ra, ib += rb)
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) {
+          const u = a[x];
+          const v = b[y];
+          out[o] = u > v || u !== u ? u : v;
+        }
       return;
     case 5:
-      for (; o < end; o++, ia += sa, ib += sb) {
-        const x = a[ia];
-        const y = b[ib];
-        out[o] = x < y || x !== x ? x : y;
-      }
+      for (let r = 0; r < rows; r++, ia += ra, ib += rb)
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) {
+          const u = a[x];
+          const v = b[y];
+          out[o] = u < v || u !== u ? u : v;
+        }
       return;
     case 6:
-      for (; o < end; o++, ia += sa, ib += sb) {
-        const d = a[ia] - b[ib];
-        out[o] = d * d;
-      }
+      for (let r = 0; r < rows; r++, ia += ra, ib += rb)
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) {
+          const d = a[x] - b[y];
+          out[o] = d * d;
+        }
       return;
   }
 }
@@ -105,19 +114,18 @@ export function binaryF32(op: Op, a: Float32Array, aShape: readonly number[], b:
   const out = new Float32Array(size);
   const r = dims.length;
   const n = dims[r - 1];
-  const ia = sa[r - 1];
-  const ib = sb[r - 1];
   if (r === 1) {
-    inner(op, out, 0, a, 0, ia, b, 0, ib, n);
+    block(op, out, 0, a, 0, 0, sa[0], b, 0, 0, sb[0], 1, n);
     return out;
   }
-  // Odometer over the outer axes.
-  const idx = new Array<number>(r - 1).fill(0);
+  // The two innermost axes as one block; an odometer over the axes outside them.
+  const rows = dims[r - 2];
+  const idx = new Array<number>(Math.max(0, r - 2)).fill(0);
   let offA = 0;
   let offB = 0;
-  for (let o = 0; o < size; o += n) {
-    inner(op, out, o, a, offA, ia, b, offB, ib, n);
-    for (let d = r - 2; d >= 0; d--) {
+  for (let o = 0; o < size; o += rows * n) {
+    block(op, out, o, a, offA, sa[r - 2], sa[r - 1], b, offB, sb[r - 2], sb[r - 1], rows, n);
+    for (let d = r - 3; d >= 0; d--) {
       offA += sa[d];
       offB += sb[d];
       if (++idx[d] < dims[d]) break;
