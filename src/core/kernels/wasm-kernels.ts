@@ -4,5 +4,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { WASM_CONV3D_CONFIGS } from './wasm-conv3d/conv3d-wasm.kernel';
+import { WASM_BINARY_CONFIGS } from './wasm-binary/binary.kernel';
+import { WASM_SLICE_CONFIGS } from './wasm-slice/slice.kernel';
+import { WASM_MATMUL_CONFIGS } from './wasm-matmul/matmul.kernel';
+import { WASM_PAD_CONFIGS } from './wasm-pad/pad.kernel';
+import { WASM_UNARY_CONFIGS } from './wasm-unary/unary.kernel';
 
-export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [...WASM_CONV3D_CONFIGS];
+export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [...WASM_CONV3D_CONFIGS, ...WASM_BINARY_CONFIGS, ...WASM_SLICE_CONFIGS, ...WASM_MATMUL_CONFIGS, ...WASM_PAD_CONFIGS, ...WASM_UNARY_CONFIGS];
