@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpuEntry } from '../env';
 import { GpuErrorMonitor } from './gpu-errors';
-import { registerFastKernels } from '../kernels';
+import { registerKernels } from '../kernels/registry';
 
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 
@@ -107,8 +107,8 @@ async function tryWebGPU(): Promise<ActiveBackend | string> {
   const ok = await tf.setBackend('webgpu');
   if (!ok) return 'tfjs could not start its WebGPU backend on this device';
   await tf.ready();
-  // Our tiled conv3d kernels replace tfjs's naive ones (src/core/kernels; benchmarks in bench/).
-  registerFastKernels();
+  // Our own ops, and our tiled conv3d kernels over tfjs's naive ones (src/core/kernels/registry.ts; benchmarks in bench/).
+  registerKernels();
   const words = adapterWords(adapterInfo);
   return {
     info: { name: 'webgpu', adapter: words, limits: readLimits(device.limits), software: isSoftware(words) },

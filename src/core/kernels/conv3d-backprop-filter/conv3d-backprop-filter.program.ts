@@ -4,6 +4,8 @@
  * Conv3DBackpropFilterProgram writes partial sums [P, KD·KH·KW·Cin·Cout]; PartialSumProgram adds them.
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { flatDispatch2d } from '../common/flat-program';
+import { FLAT_WORKGROUP_SIZE } from '../common/wgsl';
 import { prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
 import type { ProgramUniform } from '../conv3d-common/halo-conv.program';
 import { dispatch2d, type KernelLimits } from '../conv3d-common/tiling';
@@ -62,7 +64,7 @@ export class PartialSumProgram implements WebGPUProgram {
   readonly variableComponents: number[];
   readonly outputComponent: number;
   readonly uniforms = 'rows : i32,';
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
+  readonly workgroupSize: [number, number, number] = [FLAT_WORKGROUP_SIZE, 1, 1];
   readonly size = true;
   readonly uniformData: ProgramUniform[];
 
@@ -72,7 +74,7 @@ export class PartialSumProgram implements WebGPUProgram {
     this.outputShape = outputShape;
     this.variableComponents = [c];
     this.outputComponent = c;
-    this.dispatch = dispatch2d(Math.ceil(n / c / 64), limits.maxComputeWorkgroupsPerDimension);
+    this.dispatch = flatDispatch2d(n / c, limits.maxComputeWorkgroupsPerDimension);
     this.uniformData = [{ type: 'int32', data: [rows] }];
     this.shaderKey = `conv3dPartialSum_${c}`;
   }

@@ -23,6 +23,7 @@
  *                        W = the filter with its channel axes swapped (always 'workgroup' staging)
  * W is [KD, KH, KW, CR, CO] (bound as vec4s when CO is a multiple of 4) except with readsOriginalFilter.
  */
+import { range, wgslConstants, writeVec4Fn } from '../common/wgsl';
 import { prod3, type Vec3 } from './geometry';
 import type { HaloConvTiling, HaloMode } from './tiling';
 
@@ -46,8 +47,6 @@ export function readsOriginalFilter(p: Pick<HaloConvSourceSpec, 'mode' | 'reduce
   return p.mode === 'input-unit-stride' && p.tiling.staging === 'global' && p.reduceChannels % 4 === 0;
 }
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
 function constants(p: HaloConvSourceSpec): string {
   const t = p.tiling;
   const tnv = t.channels.threadsN * t.channels.rnv;
@@ -62,7 +61,7 @@ function constants(p: HaloConvSourceSpec): string {
     DD: p.dilations[0], DH: p.dilations[1], DW: p.dilations[2],
     WG: t.workgroupSize, VT: t.block[0] * t.block[1] * (t.block[2] / t.rm),
   };
-  return Object.entries(c).map(([k, v]) => `const ${k} : i32 = ${v};`).join('\n');
+  return wgslConstants(c);
 }
 
 /** True when W and the result can be bound as vec4 arrays. */
@@ -256,16 +255,6 @@ function stagedLoop(p: HaloConvSourceSpec): string {
 `;
 }
 
-function writeVec4Fn(p: HaloConvSourceSpec): string {
-  if (vec4Channels(p.outChannels)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }';
-  return `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
-  if (co + 0 < CO) { result[idx + 0] = v.x; }
-  if (co + 1 < CO) { result[idx + 1] = v.y; }
-  if (co + 2 < CO) { result[idx + 2] = v.z; }
-  if (co + 3 < CO) { result[idx + 3] = v.w; }
-}`;
-}
-
 export function haloConvSource(p: HaloConvSourceSpec): string {
   const src = p.src;
   const accs = range(p.tiling.rm).flatMap((m) => range(p.tiling.channels.rnv).map((n) => `var acc_${m}_${n} = vec4<f32>(0.0);`));
@@ -280,7 +269,7 @@ fn floorDiv(a : i32, b : i32) -> i32 {
 
 ${loadW4Fn(p)}
 
-${writeVec4Fn(p)}
+${writeVec4Fn(vec4Channels(p.outChannels))}
 
 fn main(index : i32) {
   let li = i32(localIndex);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
-import { Rng } from '../random';
+import { webgpuForTests } from '../../../testing/gpu';
+import { Rng } from '../../random';
 import { columnSums, columnSumsOp } from './column-sums.kernel';
 import { columnSumsReference } from './column-sums.reference';
 
