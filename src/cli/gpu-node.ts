@@ -2,10 +2,13 @@
  * WebGPU for the CLI scripts (Node): Dawn through `installNodeWebGPU`, then the workbench backend (fast
  * conv3d kernels registered by `initBackend`). Run with the SwiftShader paths set on machines without a GPU.
  */
-import { initBackend, type ActiveBackend } from '../core/backend/select';
+import type { Device } from '../core/backend/device';
+import { initBackend } from '../core/backend/select';
 import { installNodeWebGPU } from '../core/platform/node-webgpu';
 
-export async function nodeWebGPU(): Promise<ActiveBackend> {
+let ready: Device | undefined;
+
+export async function nodeWebGPU(): Promise<Device> {
   if (!installNodeWebGPU()) throw new Error('the npm package "webgpu" (Dawn) could not be loaded');
   const b = await initBackend(['webgpu']);
   if (b.info.name !== 'webgpu') {
@@ -14,5 +17,12 @@ export async function nodeWebGPU(): Promise<ActiveBackend> {
         'LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json',
     );
   }
+  ready = b;
   return b;
+}
+
+/** The device `nodeWebGPU` chose (after it resolved), for code that takes a `() => Device`. */
+export function nodeDevice(): Device {
+  if (!ready) throw new Error('await nodeWebGPU() first');
+  return ready;
 }

@@ -13,6 +13,8 @@ import { fastConv3DBackpropFilterConfig } from './conv3d-backprop-filter/conv3d-
 import { columnSumsConfig } from './column-sums/column-sums.kernel';
 import { dropoutConfig } from './dropout/dropout.kernel';
 import { patchSamplerConfig } from './patch-sampler/patch-sampler.kernel';
+import { setKernelLimits } from './conv3d-common/limits';
+import type { KernelLimits } from './conv3d-common/tiling';
 
 const BACKEND = 'webgpu';
 const ownConfigs: tf.KernelConfig[] = [columnSumsConfig, dropoutConfig, patchSamplerConfig];
@@ -34,8 +36,12 @@ function install(config: tf.KernelConfig): void {
   tf.registerKernel(config);
 }
 
-/** Installs every workbench kernel for the `webgpu` backend. Safe to call any number of times. */
-export function registerKernels(): void {
+/**
+ * Installs every workbench kernel for the `webgpu` backend, the conv3d kernels tiled for `limits` (the
+ * Device's; kept from the last call when omitted). Safe to call any number of times.
+ */
+export function registerKernels(limits?: KernelLimits): void {
+  if (limits) setKernelLimits(limits);
   for (const c of ownConfigs) install(c);
   for (const c of fastConfigs) install(c);
 }

@@ -186,15 +186,15 @@ describe('losses on real WebGPU agree with the CPU backend', () => {
       tf.dispose([zT, labels, value, g]);
       return out;
     };
-    const gpu = await run('webgpu');
-    await new Promise((r) => setTimeout(r, 20));
-    b.monitor!.check(`${name} loss parity`);
-    const cpu = await run('cpu');
-    expect(Math.abs(gpu.value - cpu.value)).toBeLessThan(1e-5);
-    expect(gpu.value).toBeCloseTo(reference(name, z, y, 2, 3, o), 4);
-    let err = 0;
-    gpu.g.forEach((v, i) => (err = Math.max(err, Math.abs(v - cpu.g[i]))));
-    expect(err).toBeLessThan(1e-6);
-    expect(gpu.g.some((v) => v !== 0)).toBe(true);
+    await b.run(`${name} loss parity`, async () => {
+      const gpu = await run('webgpu');
+      const cpu = await run('cpu');
+      expect(Math.abs(gpu.value - cpu.value)).toBeLessThan(1e-5);
+      expect(gpu.value).toBeCloseTo(reference(name, z, y, 2, 3, o), 4);
+      let err = 0;
+      gpu.g.forEach((v, i) => (err = Math.max(err, Math.abs(v - cpu.g[i]))));
+      expect(err).toBeLessThan(1e-6);
+      expect(gpu.g.some((v) => v !== 0)).toBe(true);
+    });
   });
 });

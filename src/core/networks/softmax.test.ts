@@ -26,16 +26,16 @@ describe('softmax helpers: WebGPU against tfjs built-ins on the CPU (tolerance 1
     const n = shape.reduce((a, c) => a * c, 1);
     const x = randomValues(n, n);
     const r = randomValues(out.reduce((a, c) => a * c, 1), 7, 1);
-    const gpu = await valuesAndGradient(f, x, shape, r, out);
-    await new Promise((res) => setTimeout(res, 20));
-    b.monitor!.check(`${name} parity`);
-    await tf.setBackend('cpu');
-    const cpu = await valuesAndGradient(builtin[name], x, shape, r, out);
-    await tf.setBackend('webgpu');
-    const close = (a: number[], e: number[]) => a.forEach((v, i) => expect(Math.abs(v - e[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(e[i]))));
-    close(gpu.y, cpu.y);
-    if (name !== 'rowMax') close(gpu.g, cpu.g); // rowMax is not differentiated (used only as a shift)
-    expect(gpu.y.some((v) => v !== 0)).toBe(true);
+    await b.run(`${name} parity`, async () => {
+      const gpu = await valuesAndGradient(f, x, shape, r, out);
+      await tf.setBackend('cpu');
+      const cpu = await valuesAndGradient(builtin[name], x, shape, r, out);
+      await tf.setBackend('webgpu');
+      const close = (a: number[], e: number[]) => a.forEach((v, i) => expect(Math.abs(v - e[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(e[i]))));
+      close(gpu.y, cpu.y);
+      if (name !== 'rowMax') close(gpu.g, cpu.g); // rowMax is not differentiated (used only as a shift)
+      expect(gpu.y.some((v) => v !== 0)).toBe(true);
+    });
   });
 
   it('logSoftmaxRows stays finite for logits of ±1000', async () => {

@@ -21,7 +21,7 @@ export function fastConv3DBackpropFilter(args: WebGPUKernelArgs<'x' | 'dy', Conv
   const { x, dy } = inputs;
   assertFloat32('Conv3DBackpropFilterV2', { x, dy });
   const g = conv3dGeometry(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad);
-  const limits = kernelLimits(backend);
+  const limits = kernelLimits();
   const program =
     resolveTuning(limits.software) === 'cpu'
       ? new Conv3DBackpropFilterRowsProgram(g, limits)

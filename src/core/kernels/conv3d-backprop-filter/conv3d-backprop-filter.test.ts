@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
-import type { ActiveBackend } from '../../backend/select';
+import type { Device } from '../../backend/device';
 import { Rng } from '../../random';
 import { conv3dBackpropInputReference } from '../conv3d-backprop-input/conv3d-backprop-input.reference';
 import { caseSeed, GRADIENT_CASES, size, GPU_TUNING_CASES, type ConvCase } from '../conv3d-common/cases';
@@ -27,7 +27,7 @@ function expectParity(what: string, got: Float32Array | Int32Array | Uint8Array,
 }
 
 describe('fast conv3d filter gradient on real WebGPU', () => {
-  let b: ActiveBackend;
+  let b: Device;
   beforeAll(async () => {
     b = await webgpuForTests();
     registerFastKernels();
@@ -45,14 +45,15 @@ describe('fast conv3d filter gradient on real WebGPU', () => {
     const rng = new Rng(caseSeed(c) + 1);
     const xs = randomArray(size(c.x), rng);
     const dys = randomArray(size(dyShape), rng);
-    const x = tf.tensor5d(xs, c.x);
-    const dy = tf.tensor5d(dys, dyShape);
-    const dw = tf.engine().runKernel(tf.Conv3DBackpropFilterV2, { x, dy }, { strides, pad, filterShape: c.w }) as tf.Tensor;
-    const got = await dw.data();
-    b.monitor!.check(`conv3d filter-gradient parity case "${c.name}"`);
-    expect(dw.shape).toEqual(c.w);
-    tf.dispose([x, dy, dw]);
-    expectParity(`filter gradient ${c.name}`, got, conv3dBackpropFilterReference(xs, dys, g));
+    await b.run(`conv3d filter-gradient parity case "${c.name}"`, async () => {
+      const x = tf.tensor5d(xs, c.x);
+      const dy = tf.tensor5d(dys, dyShape);
+      const dw = tf.engine().runKernel(tf.Conv3DBackpropFilterV2, { x, dy }, { strides, pad, filterShape: c.w }) as tf.Tensor;
+      const got = await dw.data();
+      expect(dw.shape).toEqual(c.w);
+      tf.dispose([x, dy, dw]);
+      expectParity(`filter gradient ${c.name}`, got, conv3dBackpropFilterReference(xs, dys, g));
+    });
   };
 
   it.each(GRADIENT_CASES)('$name', checkCase);
@@ -70,16 +71,17 @@ describe('fast conv3d filter gradient on real WebGPU', () => {
     const dyShape: Shape5 = [g.batch, ...g.outDims, g.outChannels];
     const rng = new Rng(99);
     const [xs, ws, dys] = [randomArray(size(xShape), rng), randomArray(size(wShape), rng), randomArray(size(dyShape), rng)];
-    const x = tf.tensor5d(xs, xShape);
-    const w = tf.tensor5d(ws, wShape);
-    const dy = tf.tensor5d(dys, dyShape);
-    // d/dx and d/dw of Σ conv3d(x, w) ⊙ dy are the input and filter gradients for upstream gradient dy.
-    const grads = tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv3d(a as tf.Tensor5D, f as tf.Tensor5D, 1, 'valid'), dy)));
-    const [dx, dw] = grads([x, w]);
-    const [dxv, dwv] = await Promise.all([dx.data(), dw.data()]);
-    b.monitor!.check('tf.grads of conv3d');
-    tf.dispose([x, w, dy, dx, dw]);
-    expectParity('tf.grads dx', dxv, conv3dBackpropInputReference(dys, ws, g));
-    expectParity('tf.grads dW', dwv, conv3dBackpropFilterReference(xs, dys, g));
+    await b.run('tf.grads of conv3d', async () => {
+      const x = tf.tensor5d(xs, xShape);
+      const w = tf.tensor5d(ws, wShape);
+      const dy = tf.tensor5d(dys, dyShape);
+      // d/dx and d/dw of Σ conv3d(x, w) ⊙ dy are the input and filter gradients for upstream gradient dy.
+      const grads = tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.sum(tf.mul(tf.conv3d(a as tf.Tensor5D, f as tf.Tensor5D, 1, 'valid'), dy)));
+      const [dx, dw] = grads([x, w]);
+      const [dxv, dwv] = await Promise.all([dx.data(), dw.data()]);
+      tf.dispose([x, w, dy, dx, dw]);
+      expectParity('tf.grads dx', dxv, conv3dBackpropInputReference(dys, ws, g));
+      expectParity('tf.grads dW', dwv, conv3dBackpropFilterReference(xs, dys, g));
+    });
   });
 });

@@ -19,7 +19,7 @@ export function fastConv3DBackpropInput(args: WebGPUKernelArgs<'dy' | 'filter', 
   const { dy, filter } = inputs;
   assertFloat32('Conv3DBackpropInputV2', { dy, filter });
   const g = conv3dGeometry(attrs.inputShape, filter.shape, attrs.strides, 1, attrs.pad);
-  const limits = kernelLimits(backend);
+  const limits = kernelLimits();
   const program = new Conv3DBackpropInputProgram(g, limits);
   if (program.readsOriginalFilter) return backend.runWebGPUProgram(program, [dy, filter], 'float32', program.uniformData);
   const wt = backend.runWebGPUProgram(backpropInputFilterProgram(g, limits), [filter], 'float32');

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
-import type { ActiveBackend } from '../../backend/select';
+import type { Device } from '../../backend/device';
 import { Rng } from '../../random';
 import { caseSeed, GRADIENT_CASES, size, GPU_TUNING_CASES, type ConvCase } from '../conv3d-common/cases';
 import { configureConv3DKernels } from '../conv3d-common/options';
@@ -15,7 +15,7 @@ import { fastKernelsRegistered, registerFastKernels } from '../registry';
 import { conv3dBackpropInputReference } from './conv3d-backprop-input.reference';
 
 describe('fast conv3d input gradient on real WebGPU', () => {
-  let b: ActiveBackend;
+  let b: Device;
   beforeAll(async () => {
     b = await webgpuForTests();
     registerFastKernels();
@@ -33,18 +33,19 @@ describe('fast conv3d input gradient on real WebGPU', () => {
     const rng = new Rng(caseSeed(c));
     const dys = randomArray(size(dyShape), rng);
     const ws = randomArray(size(c.w), rng);
-    const dy = tf.tensor5d(dys, dyShape);
-    const w = tf.tensor5d(ws, c.w);
-    const dx = tf.engine().runKernel(tf.Conv3DBackpropInputV2, { dy, filter: w }, { strides, pad, inputShape: c.x }) as tf.Tensor;
-    const got = await dx.data();
-    b.monitor!.check(`conv3d input-gradient parity case "${c.name}"`);
-    expect(dx.shape).toEqual(c.x);
-    const report = compareToReference(got, conv3dBackpropInputReference(dys, ws, g));
-    console.log(describeParity(`input gradient ${c.name}`, report));
-    tf.dispose([dy, w, dx]);
-    expect(report.nonzero).toBeGreaterThan(0);
-    expect(report.first).toBeUndefined();
-    expect(report.failures).toBe(0);
+    await b.run(`conv3d input-gradient parity case "${c.name}"`, async () => {
+      const dy = tf.tensor5d(dys, dyShape);
+      const w = tf.tensor5d(ws, c.w);
+      const dx = tf.engine().runKernel(tf.Conv3DBackpropInputV2, { dy, filter: w }, { strides, pad, inputShape: c.x }) as tf.Tensor;
+      const got = await dx.data();
+      expect(dx.shape).toEqual(c.x);
+      const report = compareToReference(got, conv3dBackpropInputReference(dys, ws, g));
+      console.log(describeParity(`input gradient ${c.name}`, report));
+      tf.dispose([dy, w, dx]);
+      expect(report.nonzero).toBeGreaterThan(0);
+      expect(report.first).toBeUndefined();
+      expect(report.failures).toBe(0);
+    });
   };
 
   it.each(GRADIENT_CASES)('$name', checkCase);

@@ -20,7 +20,7 @@ export function fastConv3D(args: WebGPUKernelArgs<'x' | 'filter', Conv3DAttrs>):
   const { x, filter } = inputs;
   assertFloat32('Conv3D', { x, filter });
   const g = conv3dGeometry(x.shape, filter.shape, attrs.strides, attrs.dilations ?? 1, attrs.pad);
-  const program = new Conv3DProgram(g, kernelLimits(backend));
+  const program = new Conv3DProgram(g, kernelLimits());
   return backend.runWebGPUProgram(program, [x, filter], 'float32', program.uniformData);
 }
 

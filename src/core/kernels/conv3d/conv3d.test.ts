@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
-import type { ActiveBackend } from '../../backend/select';
+import type { Device } from '../../backend/device';
 import { isWorkbenchError } from '../../errors';
 import { Rng } from '../../random';
 import { caseSeed, type ConvCase, FORWARD_ONLY_CASES, GRADIENT_CASES, size, GPU_TUNING_CASES } from '../conv3d-common/cases';
@@ -18,7 +18,7 @@ import { conv3dReference } from './conv3d.reference';
 const cases: ConvCase[] = [...GRADIENT_CASES, ...FORWARD_ONLY_CASES];
 
 describe('fast conv3d forward on real WebGPU', () => {
-  let b: ActiveBackend;
+  let b: Device;
   beforeAll(async () => {
     b = await webgpuForTests();
     registerFastKernels();
@@ -49,19 +49,20 @@ describe('fast conv3d forward on real WebGPU', () => {
     const strides = c.strides ?? [1, 1, 1];
     const dilations = c.dilations ?? [1, 1, 1];
     const pad = c.pad ?? 'valid';
-    const x = tf.tensor5d(xs, c.x);
-    const w = tf.tensor5d(ws, c.w);
-    const y = tf.conv3d(x, w, strides, pad, 'NDHWC', dilations);
-    const got = await y.data();
-    b.monitor!.check(`conv3d parity case "${c.name}"`);
-    const g = conv3dGeometry(c.x, c.w, strides, dilations, pad);
-    expect(y.shape).toEqual([g.batch, ...g.outDims, g.outChannels]);
-    const report = compareToReference(got, conv3dReference(xs, ws, g));
-    console.log(describeParity(`forward ${c.name}`, report));
-    tf.dispose([x, w, y]);
-    expect(report.nonzero).toBeGreaterThan(0);
-    expect(report.first).toBeUndefined();
-    expect(report.failures).toBe(0);
+    await b.run(`conv3d parity case "${c.name}"`, async () => {
+      const x = tf.tensor5d(xs, c.x);
+      const w = tf.tensor5d(ws, c.w);
+      const y = tf.conv3d(x, w, strides, pad, 'NDHWC', dilations);
+      const got = await y.data();
+      const g = conv3dGeometry(c.x, c.w, strides, dilations, pad);
+      expect(y.shape).toEqual([g.batch, ...g.outDims, g.outChannels]);
+      const report = compareToReference(got, conv3dReference(xs, ws, g));
+      console.log(describeParity(`forward ${c.name}`, report));
+      tf.dispose([x, w, y]);
+      expect(report.nonzero).toBeGreaterThan(0);
+      expect(report.first).toBeUndefined();
+      expect(report.failures).toBe(0);
+    });
   };
 
   it.each(cases)('$name', checkCase);
