@@ -4,7 +4,10 @@
  * imports them from here.
  */
 import type { PresetName } from '../networks/presets';
-import type { TrainOptions } from './contract';
+import type { SamplerName, TrainOptions } from './contract';
+
+/** The patch samplers a run can use (isample: error-driven; uniform: the baseline). */
+export const SAMPLER_NAMES: readonly SamplerName[] = ['isample', 'uniform'];
 
 /** What a run uses for an option it does not set (the preset and budget depend on the device: below). */
 export const TRAINING_DEFAULTS = {
