@@ -1,14 +1,11 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { testDevice, webgpuForTests } from '../../testing/gpu';
+import { describe, expect, it } from 'vitest';
+import { testDevice } from '../../testing/gpu';
 import type { EngineEvent } from './contract';
 import { Trainer } from './trainer';
-import { demoStore, untilDone } from './testing/demo-training';
+import { demoStoreOnWebGPU, untilDone } from './testing/demo-training';
 
 describe('Trainer: a failed run says why with a code (WebGPU, tiny, 12 mm)', () => {
-  const { store, imageId } = demoStore();
-  beforeAll(async () => {
-    await webgpuForTests();
-  });
+  const { store, imageId } = demoStoreOnWebGPU();
 
   it('a loss that is no longer finite stops the run with code "diverged" on the state event and the status', async () => {
     const events: EngineEvent[] = [];

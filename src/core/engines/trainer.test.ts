@@ -1,15 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { testDevice, webgpuForTests } from '../../testing/gpu';
+import { describe, expect, it } from 'vitest';
+import { testDevice } from '../../testing/gpu';
 import type { EngineEvent } from './contract';
 import { Trainer } from './trainer';
-import { demoStore, untilDone } from './testing/demo-training';
+import { demoStoreOnWebGPU, untilDone } from './testing/demo-training';
 
 describe('Trainer on real WebGPU (tiny preset, demo scan at 8 mm)', () => {
-  const { store, imageId } = demoStore();
-  beforeAll(async () => {
-    await webgpuForTests();
-  });
+  const { store, imageId } = demoStoreOnWebGPU();
 
   it('trains: loss falls, error maps change, tensors stay flat, validation Dice is reported', async () => {
     const events: EngineEvent[] = [];

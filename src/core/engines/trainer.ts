@@ -235,20 +235,23 @@ export class Trainer {
   }
 
   pause(): void {
-    const run = this.run;
-    if (!run || run.status.state !== 'running') return;
-    run.paused = true;
-    run.status.state = 'paused';
-    void this.emit({ type: 'state', runId: run.id, state: 'paused' });
+    this.setPaused(true);
   }
 
   resume(): void {
+    this.setPaused(false);
+  }
+
+  /** Pauses a running run or resumes a paused one (anything else: no-op), and says so in a state event. */
+  private setPaused(paused: boolean): void {
     const run = this.run;
-    if (!run || run.status.state !== 'paused') return;
-    run.paused = false;
-    run.status.state = 'running';
-    void this.emit({ type: 'state', runId: run.id, state: 'running' });
-    run.resume?.();
+    const from = paused ? 'running' : 'paused';
+    const to = paused ? 'paused' : 'running';
+    if (!run || run.status.state !== from) return;
+    run.paused = paused;
+    run.status.state = to;
+    void this.emit({ type: 'state', runId: run.id, state: to });
+    if (!paused) run.resume?.();
   }
 
   /** Stops after the current step; resolves when the run has ended. */

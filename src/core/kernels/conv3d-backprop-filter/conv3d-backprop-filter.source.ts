@@ -9,6 +9,7 @@
  */
 import { range, wgslConstants, writeVec4Fn } from '../common/wgsl';
 import { prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
+import { blockOriginWgsl, stageHaloWgsl } from '../conv3d-common/halo-conv.source';
 import type { FilterGradTiling } from './filter-tiling';
 
 export const vec4Out = (g: Conv3DGeometry): boolean => g.outChannels % 4 === 0;
@@ -35,6 +36,21 @@ export function dyLoadFn(g: Conv3DGeometry): string {
   let last = arrayLength(&dy) - 1u;
   return vec4<f32>(dy[min(u32(i), last)], dy[min(u32(i + 1), last)], dy[min(u32(i + 2), last)], dy[min(u32(i + 3), last)]);
 }`;
+}
+
+/**
+ * WGSL: the start of both filter-gradient programs' main: the workgroup's channel tile ct, chunk cc and
+ * split sp, and the thread's taps (kd, kh), with `r` left for the rest of the thread index.
+ */
+export function filterGradThreadWgsl(): string {
+  return `let li = i32(localIndex);
+  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+  let ct = wgFlat % CO_TILES;
+  let cc = (wgFlat / CO_TILES) % NCHUNK;
+  let sp = wgFlat / (CO_TILES * NCHUNK);
+  var r = li;
+  let kh = r % KH; r = r / KH;
+  let kd = r % KD; r = r / KD;`;
 }
 
 /** The accumulators acc_{rc}_{kw}_{n} of one thread (RC input channels × KW taps × RNV vec4s). Shared with the rows variant. */
@@ -81,14 +97,7 @@ ${dyLoadFn(g)}
 ${writeVec4Fn(vec4Out(g))}
 
 fn main(index : i32) {
-  let li = i32(localIndex);
-  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
-  let ct = wgFlat % CO_TILES;
-  let cc = (wgFlat / CO_TILES) % NCHUNK;
-  let sp = wgFlat / (CO_TILES * NCHUNK);
-  var r = li;
-  let kh = r % KH; r = r / KH;
-  let kd = r % KD; r = r / KD;
+  ${filterGradThreadWgsl()}
   let rcg = r % RCG; r = r / RCG;
   let tn = r % THREADS_N;
   let grp = r / THREADS_N;
@@ -100,22 +109,9 @@ fn main(index : i32) {
   for (var i = 0; i < uniforms.blocksPerSplit; i++) {
     var blk = sp * uniforms.blocksPerSplit + i;
     let blockLive = blk < uniforms.totalBlocks;
-    let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;
-    let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;
-    let bd = blk % uniforms.nBlocks.x;
-    let b = blk / uniforms.nBlocks.x;
-    let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);
+    ${blockOriginWgsl('    ')}
     let h0 = o0 * vec3<i32>(SD, SH, SW) - uniforms.pads;
-    for (var e = li; e < CK * HALO; e += WG) {
-      let ci = e % CK;
-      let p = e / CK;
-      let gx = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
-      var v = 0.0;
-      if (blockLive && c0 + ci < CI && all(gx >= vec3<i32>(0)) && all(gx < xDims)) {
-        v = x[(((b * xDims.x + gx.x) * xDims.y + gx.y) * xDims.z + gx.z) * CI + c0 + ci];
-      }
-      xs[ci * HALO + p] = v;
-    }
+    ${stageHaloWgsl({ src: 'x', channels: 'CI', dims: 'xDims', live: 'blockLive', origin: 'h0' })}
     workgroupBarrier();
     for (var v = grp; v < BV; v += VS) {
       let vw = v % BW;

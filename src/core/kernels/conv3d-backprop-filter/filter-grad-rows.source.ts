@@ -9,7 +9,7 @@
  */
 import { range, wgslConstants, writeVec4Fn } from '../common/wgsl';
 import { prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
-import { dyLoadFn, filterGradAccumulators, filterGradWriteBack } from './conv3d-backprop-filter.source';
+import { dyLoadFn, filterGradAccumulators, filterGradThreadWgsl, filterGradWriteBack } from './conv3d-backprop-filter.source';
 import type { ChannelSplit } from '../conv3d-common/tiling';
 
 export interface RowsTiling {
@@ -94,15 +94,8 @@ ${constants(g, t)}
 ${helpers(g)}
 
 fn main(index : i32) {
-  let li = i32(localIndex);
-  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
-  let ct = wgFlat % CO_TILES;
-  let chunk = (wgFlat / CO_TILES) % NCHUNK;
-  let sp = wgFlat / (CO_TILES * NCHUNK);
-  var r = li;
-  let kh = r % KH; r = r / KH;
-  let kd = r % KD; r = r / KD;
-  let cg = chunk * GPW + r % GPW;
+  ${filterGradThreadWgsl()}
+  let cg = cc * GPW + r % GPW;
   let tn = r / GPW;
   if (cg >= CG || tn >= THREADS_N) { return; }
   let coBase = ct * TNV * 4 + tn * RNV * 4;

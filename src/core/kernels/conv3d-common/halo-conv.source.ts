@@ -234,20 +234,40 @@ function loadW4Fn(p: HaloConvSourceSpec): string {
 }`;
 }
 
+/**
+ * WGSL: stages the block's input halo for CK channels from c0 in workgroup memory xs [ci][hd][hh][hw],
+ * reading `src` [N, D, H, W, channels] (shape `dims`, batch b) around `origin`; 0 outside the source or
+ * where `live` is false. Shared by the halo convolution and the filter gradient.
+ */
+export function stageHaloWgsl(o: { src: string; channels: string; dims: string; live: string; origin: string }): string {
+  return `for (var e = li; e < CK * HALO; e += WG) {
+      let ci = e % CK;
+      let p = e / CK;
+      let g = ${o.origin} + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
+      var v = 0.0;
+      if (${o.live} && c0 + ci < ${o.channels} && all(g >= vec3<i32>(0)) && all(g < ${o.dims})) {
+        v = ${o.src}[(((b * ${o.dims}.x + g.x) * ${o.dims}.y + g.y) * ${o.dims}.z + g.z) * ${o.channels} + c0 + ci];
+      }
+      xs[ci * HALO + p] = v;
+    }`;
+}
+
+/** WGSL: block coordinates (bd, bh, bw) and batch b from the flat block index `blk`, and the block's first output voxel o0. */
+export function blockOriginWgsl(indent: string): string {
+  return [
+    'let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;',
+    'let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;',
+    'let bd = blk % uniforms.nBlocks.x;',
+    'let b = blk / uniforms.nBlocks.x;',
+    'let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);',
+  ].join(`\n${indent}`);
+}
+
 function stagedLoop(p: HaloConvSourceSpec): string {
   const src = p.src;
   return `
   for (var c0 = 0; c0 < uniforms.loops.w; c0 += CK) {
-    for (var e = li; e < CK * HALO; e += WG) {
-      let ci = e % CK;
-      let p = e / CK;
-      let g = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
-      var v = 0.0;
-      if (batchOk && c0 + ci < CR && all(g >= vec3<i32>(0)) && all(g < srcDims)) {
-        v = ${src}[(((b * srcDims.x + g.x) * srcDims.y + g.y) * srcDims.z + g.z) * CR + c0 + ci];
-      }
-      xs[ci * HALO + p] = v;
-    }
+    ${stageHaloWgsl({ src, channels: 'CR', dims: 'srcDims', live: 'batchOk', origin: 'h0' })}
     workgroupBarrier();
     ${p.mode === 'input-strided' ? computeStrided(p) : computeDirect(p)}
     workgroupBarrier();
@@ -276,11 +296,7 @@ fn main(index : i32) {
   let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
   let coTile = wgFlat % CO_TILES;
   var blk = wgFlat / CO_TILES;
-  let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;
-  let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;
-  let bd = blk % uniforms.nBlocks.x;
-  let b = blk / uniforms.nBlocks.x;
-  let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);
+  ${blockOriginWgsl('  ')}
   let srcDims = vec3<i32>(uniforms.${src}Shape.y, uniforms.${src}Shape.z, uniforms.${src}Shape.w);
   let batchOk = b < uniforms.${src}Shape.x;
   ${origin(p.mode)}
