@@ -25,6 +25,7 @@ import { dirname } from 'node:path';
 import * as ortWeb from 'onnxruntime-web';
 import * as ortNode from 'onnxruntime-node';
 import { initBackend } from '../src/core/backend/select';
+import { Device } from '../src/core/backend/device';
 import type { WasmBackend } from '../src/core/backend/wasm';
 import { conv3dGeometry, conv3dMacs, type Conv3DGeometry } from '../src/core/kernels/conv3d-common/geometry';
 import { NesterovSgd } from '../src/core/engines/optimizer';
@@ -42,6 +43,8 @@ const QUICK = argv.includes('--quick');
 const OUT = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'bench/results/cpu.json';
 const RUNS = QUICK ? 2 : 3;
 const BATCH = 4;
+/** The Device of each backend this benchmark switches between (set in main). */
+const devices: Record<'wasm' | 'cpu', Device> = { wasm: new Device({ name: 'wasm', adapter: '' }), cpu: new Device({ name: 'cpu', adapter: 'JavaScript on the CPU' }) };
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
 const pkgVersion = (name: string): string => JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')).version;
@@ -182,7 +185,7 @@ async function stepMs(backend: 'wasm' | 'cpu', preset: PresetName, n: number, ru
   await tf.setBackend(backend);
   const { net, batch, outputSize } = trainBatch(preset, n);
   const optimizer = new NesterovSgd({ learningRate: 1e-3 });
-  const step = async () => void (await trainStep({ net, optimizer, batch, loss: 'cross-entropy' }));
+  const step = async () => void (await trainStep({ device: devices[backend], net, optimizer, batch, loss: 'cross-entropy' }));
   const times: number[] = [];
   if (warm) await step();
   for (let i = 0; i < runs; i++) {
@@ -219,7 +222,7 @@ async function inference() {
   for (const backend of ['wasm', 'cpu'] as const) {
     await tf.setBackend(backend);
     const t = performance.now();
-    const r = await segmentVolume({ net: model.net, meta: model.meta, image: scan.image, reference: scan.labels, referenceNames: scan.names, postprocess: true });
+    const r = await segmentVolume({ device: devices[backend], net: model.net, meta: model.meta, image: scan.image, reference: scan.labels, referenceNames: scan.names, postprocess: true });
     out[backend] = { ms: Math.round(performance.now() - t), dice: Object.fromEntries(Object.entries(r.dice ?? {}).map(([k, v]) => [k, Number((v as number).toFixed(4))])) };
     log(`inference patient A on ${backend}: ${out[backend].ms} ms`);
   }
@@ -242,6 +245,7 @@ function clockMhz(): number {
 
 async function main(): Promise<void> {
   const b = await initBackend(['wasm']);
+  devices.wasm = b;
   const rt = (tf.backend() as WasmBackend).runtime.info;
   await tf.setBackend('cpu');
   const threads = rt.threads;

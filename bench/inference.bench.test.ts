@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../src/testing/gpu';
+import { testDevice, webgpuForTests } from '../src/testing/gpu';
 import { readNifti, type Vec3, type Volume } from '../src/core/data';
 import { repoFile } from '../src/core/data/testing/repo-files';
 import { createDualPathNet, type DualPathNet } from '../src/core/networks';
@@ -108,7 +108,7 @@ async function runOnce(net: DualPathNet, meta: PredictorModelMeta, image: Volume
     const m = tf.memory();
     progress.push({ p, tensors: m.numTensors, bytes: m.numBytes });
   };
-  const r = await segmentVolume({ net, meta, image, onProgress });
+  const r = await segmentVolume({ device: testDevice(), net, meta, image, onProgress });
   const infer = progress.filter((x) => x.p.stage === 'infer');
   const done = progress.find((x) => x.p.stage === 'finish')!.p.elapsedMs;
   const tileMs = infer.map((x, i) => x.p.elapsedMs - (i === 0 ? 0 : infer[i - 1].p.elapsedMs)).slice(1);
@@ -134,12 +134,12 @@ async function benchCase(volumes: Record<string, Volume>, key: string, kernelsUs
     const t0 = performance.now();
     if (PROFILE) {
       const info = await tf.profile(async () => {
-        await segmentVolume({ net, meta, image });
+        await segmentVolume({ device: testDevice(), net, meta, image });
         return [];
       });
       warmup = { msIncludingCompile: Math.round(performance.now() - t0), profiled: true, peakBytes: info.peakBytes, newTensors: info.newTensors };
     } else {
-      await segmentVolume({ net, meta, image });
+      await segmentVolume({ device: testDevice(), net, meta, image });
       warmup = { msIncludingCompile: Math.round(performance.now() - t0), profiled: false };
     }
   }

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../src/testing/gpu';
+import { testDevice, webgpuForTests } from '../src/testing/gpu';
 import { hostDescription } from '../src/core/env';
 import { Rng } from '../src/core/random';
 import { createDualPathNet, type PresetName } from '../src/core/networks';
@@ -44,7 +44,7 @@ function batchFor(preset: PresetName, n: number) {
 /** One more step under `tf.profile`: kernel count and the kernels that took longest in all. */
 async function profileStep(net: ReturnType<typeof createDualPathNet>, optimizer: NesterovSgd, batch: TrainBatch) {
   const info = await tf.profile(async () => {
-    await trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
+    await trainStep({ device: testDevice(), net, optimizer, batch, loss: 'cross-entropy' });
     return [];
   });
   const byKernel = new Map<string, number>();
@@ -57,13 +57,13 @@ async function timeSteps(preset: PresetName, n: number) {
   const { net, batch, geometry } = batchFor(preset, n);
   const optimizer = new NesterovSgd({ learningRate: 1e-3 });
   const t0 = performance.now();
-  await trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
+  await trainStep({ device: testDevice(), net, optimizer, batch, loss: 'cross-entropy' });
   const firstMs = performance.now() - t0;
-  await trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
+  await trainStep({ device: testDevice(), net, optimizer, batch, loss: 'cross-entropy' });
   const ms: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const s = performance.now();
-    await trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
+    await trainStep({ device: testDevice(), net, optimizer, batch, loss: 'cross-entropy' });
     ms.push(performance.now() - s);
   }
   const profiled = PROFILE ? await profileStep(net, optimizer, batch) : undefined;

@@ -17,6 +17,7 @@ import { createDualPathNet, type PresetName } from '../src/core/networks';
 import { NesterovSgd } from '../src/core/engines/optimizer';
 import { trainStep, type TrainBatch } from '../src/core/engines/train-step';
 import { initBackend } from '../src/core/backend/select';
+import type { Device } from '../src/core/backend/device';
 import { WASM_KERNEL_CONFIGS } from '../src/core/kernels/wasm-kernels';
 import { WASM_CONV3D_CONFIGS } from '../src/core/kernels/wasm-conv3d/conv3d-wasm.kernel';
 
@@ -44,11 +45,11 @@ function batchFor(preset: PresetName, n: number) {
   return { net, batch };
 }
 
-async function profilePreset(preset: PresetName) {
+async function profilePreset(device: Device, preset: PresetName) {
   const n = BATCH[preset] ?? 2;
   const { net, batch } = batchFor(preset, n);
   const optimizer = new NesterovSgd({ learningRate: 1e-3 });
-  const step = () => trainStep({ net, optimizer, batch, loss: 'cross-entropy' });
+  const step = () => trainStep({ device, net, optimizer, batch, loss: 'cross-entropy' });
   await step(); // warm-up
   const ms: number[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -93,7 +94,7 @@ if (CPU_KERNELS) {
 }
 const rows = [];
 for (const p of PRESETS) {
-  const r = await profilePreset(p);
+  const r = await profilePreset(b, p);
   console.log(`${p} batch ${r.batch}: median ${r.medianStepMs} ms; top kernels:`, r.kernels.slice(0, 12));
   rows.push(r);
 }

@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const b = await initBackend(['webgpu']);
   if (b.info.name !== 'webgpu') throw new Error(`no WebGPU adapter: ${b.info.reason ?? ''}`);
   console.log(`adapter: ${b.info.adapter}`);
-  const cases = await runConv3dBench({ ...opts, log: (l) => console.log(l) });
+  const cases = await runConv3dBench(b, { ...opts, log: (l) => console.log(l) });
   writeFileSync(process.argv[3], JSON.stringify({ adapter: b.info.adapter, cases }));
   process.exit(0);
 }

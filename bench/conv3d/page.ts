@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   state.adapter = b.info.adapter;
   state.host = hostDescription();
   log(`adapter: ${b.info.adapter}`);
-  state.cases = await runConv3dBench({ ...opts, log });
+  state.cases = await runConv3dBench(b, { ...opts, log });
 }
 
 main()

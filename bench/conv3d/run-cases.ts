@@ -9,7 +9,7 @@
  * (sample / reps) are reported as the median and the minimum of the samples.
  */
 import * as tf from '@tensorflow/tfjs';
-import { activeBackend } from '../../src/core/backend/select';
+import type { Device } from '../../src/core/backend/device';
 import { configureConv3DKernels, registerFastKernels, restoreBuiltinKernels, type Conv3DKernelOptions } from '../../src/core/kernels';
 import { benchShapes, shapeMacs, type BenchSettings, type BenchShape } from './cases';
 
@@ -78,20 +78,20 @@ const median = (v: number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function timeKernel(call: () => tf.Tensor, o: RunOptions, what: string): Promise<{ times: number[]; reps: number }> {
+async function timeKernel(device: Device, call: () => tf.Tensor, o: RunOptions, what: string): Promise<{ times: number[]; reps: number }> {
   await timedSample(call, 1);
-  activeBackend().monitor?.check(what);
+  device.monitor?.check(what);
   const probe = await timedSample(call, 1);
   const reps = Math.max(1, Math.min(MAX_REPS, Math.round(MIN_SAMPLE_MS / probe)));
   const times: number[] = [];
   while (times.length < o.runs && (times.length === 0 || times.reduce((a, b) => a + b * reps, 0) < o.budgetMs)) {
     times.push(await timedSample(call, reps));
   }
-  activeBackend().monitor?.check(what);
+  device.monitor?.check(what);
   return { times, reps };
 }
 
-export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
+export async function runConv3dBench(device: Device, o: RunOptions): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
   configureConv3DKernels({ tuneFor: o.tuneFor ?? 'auto' });
   const shapes = benchShapes(o).filter((s) => !o.filter || s.layer.includes(o.filter));
@@ -100,9 +100,9 @@ export async function runConv3dBench(o: RunOptions): Promise<BenchCase[]> {
     for (const op of BENCH_OPS) {
       const call = opCall(op, sh, t);
       registerFastKernels();
-      const f = await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (fast)`);
+      const f = await timeKernel(device, call, o, `conv3d bench ${op} ${sh.layer} (fast)`);
       restoreBuiltinKernels();
-      const b = o.noBaseline ? { times: [NaN], reps: 0 } : await timeKernel(call, o, `conv3d bench ${op} ${sh.layer} (tfjs)`);
+      const b = o.noBaseline ? { times: [NaN], reps: 0 } : await timeKernel(device, call, o, `conv3d bench ${op} ${sh.layer} (tfjs)`);
       registerFastKernels();
       const [fast, base] = [f.times, b.times];
       const ms = median(fast);

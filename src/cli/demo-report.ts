@@ -3,6 +3,7 @@
  * report written beside the model (report.json): Dice per organ on patient B (held out) and A (trained on),
  * training budget, recipe, machine and versions.
  */
+import { nodeDevice } from './node-backend';
 import { execSync } from 'node:child_process';
 import { segmentVolume } from '../core/engines/predictor';
 import type { LoadedModel } from '../core/engines/models';
@@ -44,7 +45,7 @@ function referenceVolumes(scan: LabelledScan, classNames: string[]): Record<stri
 const round = (r: Record<string, number>, d = 4) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v.toFixed(d))]));
 
 export async function evaluateOn(model: LoadedModel, scan: LabelledScan, scanName: string): Promise<ScanEvaluation> {
-  const common = { net: model.net, meta: model.meta, image: scan.image, reference: scan.labels, referenceNames: scan.names };
+  const common = { device: nodeDevice(), net: model.net, meta: model.meta, image: scan.image, reference: scan.labels, referenceNames: scan.names };
   const raw = await segmentVolume({ ...common, postprocess: false });
   const r = await segmentVolume({ ...common, postprocess: true });
   return {

@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import type { EngineEvent, PresetName } from '../core/engines/contract';
 import { Trainer } from '../core/engines/trainer';
 import { storeWithPatientA } from './demo-data';
-import { nodeBackend } from './node-backend';
+import { nodeBackend, nodeDevice } from './node-backend';
 
 interface Row {
   preset: PresetName;
@@ -41,7 +41,7 @@ async function measure(preset: PresetName, spacingMm: number, batch: number, ite
       done();
     }
   };
-  const trainer = new Trainer({ store, emit });
+  const trainer = new Trainer({ store, device: nodeDevice, emit });
   await trainer.start({ images: [imageId], preset, iterations, batchSize: batch, spacing: [spacingMm, spacingMm, spacingMm], seed: 1, errorMapEvery: 1e6, validateEvery: 1e6 });
   await finished;
   if (error) throw new Error(error);

@@ -17,7 +17,7 @@ import { Trainer, type TrainerHooks } from '../core/engines/trainer';
 import { loadPatientA, loadPatientB, PATIENT_A, PATIENT_B, REPO_ROOT, storeWithPatientA } from './demo-data';
 import { evaluateOn, gitCommit } from './demo-report';
 import { machine } from '../core/platform/machine';
-import { describeBackend, nodeBackend } from './node-backend';
+import { describeBackend, nodeBackend, nodeDevice } from './node-backend';
 import { readModelDir, writeModelDir } from './model-dir';
 
 const { values: args } = parseArgs({
@@ -137,7 +137,7 @@ async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses
     }
     if (e.type === 'state' && (e.state === 'done' || e.state === 'error')) done(e.error);
   };
-  const trainer = new Trainer({ store, emit });
+  const trainer = new Trainer({ store, device: nodeDevice, emit });
   const onCheckpoint: TrainerHooks['onCheckpoint'] = async (c) => {
     const m = modelFromTraining({ plan: c.plan, net: c.net, iteration: c.iteration }, { id: MODEL_ID });
     await writeModelDir(m, checkpointDir);

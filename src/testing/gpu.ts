@@ -4,19 +4,28 @@
  * library paths). In a browser test it uses the page's WebGPU.
  */
 import { installNodeWebGPU } from '../core/platform/node-webgpu';
-import { initBackend, type ActiveBackend } from '../core/backend/select';
+import type { Device } from '../core/backend/device';
+import { initBackend } from '../core/backend/select';
 import { runtime } from '../core/env';
 
-let pending: Promise<ActiveBackend> | undefined;
+let pending: Promise<Device> | undefined;
+let ready: Device | undefined;
 
-export function webgpuForTests(): Promise<ActiveBackend> {
+export function webgpuForTests(): Promise<Device> {
   pending ??= (async () => {
     if (runtime() === 'node' && !installNodeWebGPU()) throw new Error('the npm package "webgpu" (Dawn) could not be loaded');
     const b = await initBackend(['webgpu']);
     if (b.info.name !== 'webgpu' || !b.monitor) {
       throw new Error(`WebGPU tests need a WebGPU adapter; got ${b.info.name}: ${b.info.reason ?? ''}`);
     }
+    ready = b;
     return b;
   })();
   return pending;
+}
+
+/** The device `webgpuForTests` made (after it resolved), for code that takes a `() => Device`. */
+export function testDevice(): Device {
+  if (!ready) throw new Error('await webgpuForTests() first');
+  return ready;
 }

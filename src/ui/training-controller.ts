@@ -6,15 +6,10 @@ import type { ErrorMapSnapshot, TrainingStatus, TrainOptions } from '../api/type
 import type { EngineEvent } from '../worker/protocol';
 import type { AppController } from './controller';
 import { reportFailure } from './failures';
-import { useAppStore } from './store';
+import { demoTrainingDefaults } from '../core/engines/training-defaults';
+import { softwareCompute, useAppStore } from './store';
 import { useTrainingStore } from './store/training';
 
-/** Defaults for one click on "Train on the demo scan", by adapter: minutes on SwiftShader, more on a GPU. */
-export function demoTrainingDefaults(software: boolean): Omit<TrainOptions, 'images'> {
-  return software
-    ? { preset: 'tiny', spacing: [6, 6, 6], iterations: 150, batchSize: 4, sampler: 'isample', epsilon: 0.01, errorMapEvery: 25, validateEvery: 50, seed: 1 }
-    : { preset: 'small', spacing: [3, 3, 3], iterations: 1500, batchSize: 8, sampler: 'isample', epsilon: 0.01, errorMapEvery: 50, validateEvery: 100, seed: 1 };
-}
 
 export class TrainingController {
   private subscribed = false;
@@ -47,17 +42,12 @@ export class TrainingController {
     }
   }
 
-  private software(): boolean {
-    const b = useAppStore.getState().backend;
-    return !b || b.name !== 'webgpu' || /swiftshader|llvmpipe|lavapipe|software/i.test(b.adapter);
-  }
-
   /**
    * Before the run: the error-map overlay (E = 1 everywhere) is created now, so that during training only
    * its voxels change; and on a software adapter the viewer turns light (see AppController.setLightView).
    */
   private async prepareViewer(opts: TrainOptions): Promise<void> {
-    if (this.software()) await this.app.setLightView(true);
+    if (softwareCompute()) await this.app.setLightView(true);
     const { volumes, activeImageId } = useAppStore.getState();
     for (const id of opts.images) {
       const info = volumes.find((v) => v.id === id);
@@ -89,7 +79,7 @@ export class TrainingController {
       vols = useAppStore.getState().volumes;
       image = vols.find((v) => v.role === 'image' && vols.some((l) => l.imageId === v.id))!;
     }
-    await this.train({ images: [image.id], validation: [image.id], ...demoTrainingDefaults(this.software()) });
+    await this.train({ images: [image.id], validation: [image.id], ...demoTrainingDefaults(softwareCompute()) });
   }
 
   pause(): Promise<void> {

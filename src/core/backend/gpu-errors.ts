@@ -4,8 +4,8 @@ import { WorkbenchError } from '../errors';
  * Watches a GPUDevice for validation errors, out-of-memory and device loss.
  *
  * tfjs 4.22 never checks for GPU errors: an invalid WGSL program leaves its output as zeros and
- * only the console hears about it. Every GPU job in the workbench calls `check()` after awaiting
- * its results, so a silent failure becomes a typed `WorkbenchError` instead of a wrong answer.
+ * only the console hears about it. Every GPU job in the workbench runs inside `Device.run` (error
+ * scopes, `scoped` below), so a silent failure becomes a typed `WorkbenchError` instead of a wrong answer.
  */
 export interface GpuErrorRecord {
   kind: 'validation' | 'out-of-memory' | 'internal' | 'device-lost';
@@ -86,21 +86,28 @@ export class GpuErrorMonitor {
     throw new WorkbenchError(code, msg);
   }
 
-  /** Runs `fn` inside validation and out-of-memory error scopes and throws on any error. */
+  /**
+   * Runs `fn` inside validation and out-of-memory error scopes, awaits their verdict (`popErrorScope`
+   * resolves once the device has judged every command issued inside) and throws on any error, also when
+   * `fn` itself threw: the GPU error explains a wrong result better than a failed comparison does.
+   * Production code reaches this through `Device.run`.
+   */
   async scoped<T>(what: string, fn: () => Promise<T>): Promise<T> {
     this.device.pushErrorScope('validation');
     this.device.pushErrorScope('out-of-memory');
-    let result: T;
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown };
     try {
-      result = await fn();
-    } finally {
-      const oom = await this.device.popErrorScope();
-      const val = await this.device.popErrorScope();
-      if (oom) this.record('out-of-memory', oom.message);
-      if (val) this.record('validation', val.message);
+      outcome = { ok: true, value: await fn() };
+    } catch (error) {
+      outcome = { ok: false, error };
     }
+    const oom = await this.device.popErrorScope();
+    const val = await this.device.popErrorScope();
+    if (oom) this.record('out-of-memory', oom.message);
+    if (val) this.record('validation', val.message);
     this.check(what);
-    return result;
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 }
 

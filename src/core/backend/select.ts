@@ -1,60 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { webgpuEntry } from '../env';
+import { adapterWords, isSoftwareAdapterName } from './adapter';
+import { Device, type BackendName, type DeviceLimits } from './device';
 import { GpuErrorMonitor } from './gpu-errors';
-import { registerFastKernels } from '../kernels';
+import { registerKernels } from '../kernels/registry';
 import { startWasmBackend, wasmAdapterWords } from './wasm';
 
-export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+export type { BackendInfo, BackendName, DeviceLimits } from './device';
 
 /** The order `initBackend` tries backends in by default. */
 export const DEFAULT_BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
-
-/** What the rest of the workbench may rely on about the device (all sizes in bytes). */
-export interface DeviceLimits {
-  maxStorageBufferBindingSize: number;
-  maxBufferSize: number;
-  maxComputeWorkgroupStorageSize: number;
-  maxComputeInvocationsPerWorkgroup: number;
-  maxComputeWorkgroupSizeX: number;
-  maxComputeWorkgroupsPerDimension: number;
-}
-
-export interface BackendInfo {
-  name: BackendName;
-  /** Adapter in words, e.g. "google swiftshader" or "nvidia ampere". */
-  adapter: string;
-  /** A plain sentence on why WebGPU is not in use; absent when it is. */
-  reason?: string;
-  limits?: DeviceLimits;
-  /** True when the adapter is a software rasteriser (SwiftShader, llvmpipe, WARP). */
-  software?: boolean;
-}
-
-export interface ActiveBackend {
-  info: BackendInfo;
-  /** Present on WebGPU only. */
-  device?: GPUDevice;
-  monitor?: GpuErrorMonitor;
-}
-
-let active: ActiveBackend | undefined;
-
-/** The backend chosen by `initBackend` (throws if none was chosen yet). */
-export function activeBackend(): ActiveBackend {
-  if (!active) throw new Error('initBackend() has not run yet');
-  return active;
-}
-
-function adapterWords(info: GPUAdapterInfo | undefined): string {
-  if (!info) return 'unknown adapter';
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
-  return parts.length ? [...new Set(parts)].join(' ') : 'unknown adapter';
-}
-
-function isSoftware(words: string): boolean {
-  return /swiftshader|llvmpipe|lavapipe|warp|software|basic render/i.test(words);
-}
 
 function readLimits(l: GPUSupportedLimits): DeviceLimits {
   return {
@@ -71,7 +27,7 @@ function readLimits(l: GPUSupportedLimits): DeviceLimits {
  * Creates the WebGPU device ourselves (rather than through tfjs's factory) so that we can ask for the
  * adapter's full limits, watch it for errors and loss, and explain failures in words.
  */
-async function tryWebGPU(): Promise<ActiveBackend | string> {
+async function tryWebGPU(): Promise<Device | string> {
   const gpu = webgpuEntry();
   if (!gpu) return 'this browser does not expose WebGPU (navigator.gpu is missing; it needs a recent Chrome or Edge, or Firefox/Safari with WebGPU enabled, over https or localhost)';
   let adapter: GPUAdapter | null;
@@ -111,23 +67,15 @@ async function tryWebGPU(): Promise<ActiveBackend | string> {
   const ok = await tf.setBackend('webgpu');
   if (!ok) return 'tfjs could not start its WebGPU backend on this device';
   await tf.ready();
-  // Our tiled conv3d kernels replace tfjs's naive ones (src/core/kernels; benchmarks in bench/).
-  registerFastKernels();
   const words = adapterWords(adapterInfo);
-  return {
-    info: { name: 'webgpu', adapter: words, limits: readLimits(device.limits), software: isSoftware(words) },
-    device,
-    monitor,
-  };
+  const info = { name: 'webgpu' as const, adapter: words, limits: readLimits(device.limits), software: isSoftwareAdapterName(words) };
+  // Our own ops, and our tiled conv3d kernels over tfjs's naive ones, tuned for this device
+  // (src/core/kernels/registry.ts; benchmarks in bench/).
+  registerKernels({ ...info.limits, software: info.software });
+  return new Device(info, device, monitor);
 }
 
-async function tryWasm(): Promise<ActiveBackend | string> {
-  const r = await startWasmBackend();
-  if (typeof r === 'string') return r;
-  return { info: { name: 'wasm', adapter: wasmAdapterWords(r) } };
-}
-
-async function tryTfBackend(name: 'webgl' | 'cpu'): Promise<ActiveBackend | string> {
+async function tryTfBackend(name: 'webgl' | 'cpu'): Promise<Device | string> {
   try {
     const ok = await tf.setBackend(name);
     if (!ok) return `tfjs could not start its ${name} backend`;
@@ -141,8 +89,22 @@ async function tryTfBackend(name: 'webgl' | 'cpu'): Promise<ActiveBackend | stri
     const r = gl?.getParameter(gl.RENDERER);
     if (typeof r === 'string') adapter = `WebGL: ${r}`;
   }
-  return { info: { name, adapter } };
+  return new Device({ name, adapter });
 }
+
+async function tryWasm(): Promise<Device | string> {
+  const r = await startWasmBackend();
+  if (typeof r === 'string') return r;
+  return new Device({ name: 'wasm', adapter: wasmAdapterWords(r) });
+}
+
+/** One try-function per backend: a started backend, or a sentence on why it could not start. */
+const TRY: Record<BackendName, () => Promise<Device | string>> = {
+  webgpu: tryWebGPU,
+  wasm: tryWasm,
+  webgl: () => tryTfBackend('webgl'),
+  cpu: () => tryTfBackend('cpu'),
+};
 
 export interface InitBackendOptions {
   /**
@@ -154,14 +116,14 @@ export interface InitBackendOptions {
 }
 
 /**
- * Chooses the compute backend: WebGPU, else WebAssembly SIMD (`wasm`), else WebGL, else CPU (or only
- * those in `order`, in that order). Never throws: the CPU backend always works. `info.reason` explains
- * why WebGPU is not used.
+ * Chooses the compute backend: WebGPU, else WebAssembly SIMD (`wasm`), else WebGL, else CPU (or only those
+ * in `order`, in that order), and returns it as the Device the engine passes on. Never throws: the CPU
+ * backend always works. `info.reason` explains why WebGPU is not used.
  */
-export async function initBackend(order: readonly BackendName[] = DEFAULT_BACKEND_ORDER, opts: InitBackendOptions = {}): Promise<ActiveBackend> {
+export async function initBackend(order: readonly BackendName[] = DEFAULT_BACKEND_ORDER, opts: InitBackendOptions = {}): Promise<Device> {
   const reasons: string[] = [];
   for (const [i, name] of order.entries()) {
-    let r = name === 'webgpu' ? await tryWebGPU() : name === 'wasm' ? await tryWasm() : await tryTfBackend(name);
+    let r = await TRY[name]();
     if (typeof r !== 'string' && name === 'webgpu' && r.info.software && opts.skipSoftwareWebGPU && i < order.length - 1) {
       r = `the only WebGPU adapter is a software rasteriser (${r.info.adapter}), slower on this CPU than WebAssembly`;
       tf.removeBackend('webgpu');
@@ -171,17 +133,10 @@ export async function initBackend(order: readonly BackendName[] = DEFAULT_BACKEN
         const why = reasons.length ? reasons[0] : 'WebGPU was not requested';
         r.info.reason = `WebGPU is not used because ${why}.`;
       }
-      active = r;
       return r;
     }
     reasons.push(r);
   }
   await tf.setBackend('cpu');
-  active = { info: { name: 'cpu', adapter: 'JavaScript on the CPU', reason: `WebGPU is not used because ${reasons[0] ?? 'none was requested'}.` } };
-  return active;
-}
-
-/** True when compute runs on a software adapter (SwiftShader and the like) or no backend was chosen yet. */
-export function isSoftwareAdapter(): boolean {
-  return active ? active.info.name !== 'webgpu' || active.info.software === true : true;
+  return new Device({ name: 'cpu', adapter: 'JavaScript on the CPU', reason: `WebGPU is not used because ${reasons[0] ?? 'none was requested'}.` });
 }

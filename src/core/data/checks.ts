@@ -1,5 +1,5 @@
 /** Checks on loaded volumes whose failures users must read: label grids, label values, device size. */
-import type { DeviceLimits } from '../backend/select';
+import type { DeviceLimits } from '../backend/device';
 import { WorkbenchError } from '../errors';
 import { applyAffine } from './affine';
 import { formatDims, sameGrid, voxelCount, type Volume } from './volume';
@@ -91,20 +91,31 @@ export function checkLabelValues(v: Volume, maxValue = MAX_LABEL_VALUE): void {
   }
 }
 
-const MB = 1e6;
+/** The unit of every size in the workbench's messages: 1 MB = 10⁶ bytes. */
+export const MB = 1e6;
+
+/** Bytes as the messages write them: "5.5 MB". */
+export const formatMB = (bytes: number): string => `${(bytes / MB).toFixed(1)} MB`;
+
+/**
+ * The one device-fit check. Throws `too-large` when `bytes` exceed the largest buffer the device can bind
+ * (min of maxStorageBufferBindingSize and maxBufferSize); `say(need, allowed)` words the message from the
+ * two sizes as "5.5 MB"-style text.
+ */
+export function checkBufferFits(bytes: number, limits: DeviceLimits, say: (need: string, allowed: string) => string, file?: string): void {
+  const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  if (bytes > limit) throw new WorkbenchError('too-large', say(formatMB(bytes), formatMB(limit)), file === undefined ? undefined : { file });
+}
 
 /**
  * Throws `too-large` when the float32 working copy of `v` (4 bytes a voxel, NDHWC `[1, nz, ny, nx, 1]`)
- * exceeds the largest buffer the device can bind (min of maxStorageBufferBindingSize and maxBufferSize).
+ * does not fit in one device buffer (`checkBufferFits`).
  */
 export function checkFitsDevice(v: Pick<Volume, 'name' | 'dims'>, limits: DeviceLimits): void {
-  const need = voxelCount(v) * 4;
-  const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  if (need > limit) {
-    throw new WorkbenchError(
-      'too-large',
-      `${v.name} is ${formatDims(v.dims)} voxels: its float32 working copy needs ${(need / MB).toFixed(1)} MB but this GPU allows at most ${(limit / MB).toFixed(1)} MB in one buffer. Crop the scan or resample it to coarser spacing.`,
-      { file: v.name },
-    );
-  }
+  checkBufferFits(
+    voxelCount(v) * 4,
+    limits,
+    (need, allowed) => `${v.name} is ${formatDims(v.dims)} voxels: its float32 working copy needs ${need} but this GPU allows at most ${allowed} in one buffer. Crop the scan or resample it to coarser spacing.`,
+    v.name,
+  );
 }

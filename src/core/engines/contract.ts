@@ -7,9 +7,10 @@
  *
  * Plain data only: no DOM types (`File` belongs to `src/api`), no tfjs tensors.
  */
-import type { BackendName } from '../backend/select';
+import type { BackendName } from '../backend/device';
 import type { WorkbenchErrorCode } from '../errors';
 import type { PresetName } from '../networks/presets';
+import type { LossName } from '../losses/loss-names';
 import type { NamedBytes } from './load-volume';
 
 export type { BackendName, NamedBytes, PresetName };
@@ -42,6 +43,11 @@ export interface BackendStatus {
   adapter: string;
   /** Why WebGPU is not in use, in a plain sentence; absent when it is. */
   reason?: string;
+  /**
+   * True when compute runs on the CPU (a software adapter such as SwiftShader, or a backend other than
+   * WebGPU): the engine's `Device.software`, decided once in src/core/backend (adapter.ts).
+   */
+  software: boolean;
 }
 
 export interface LoadOptions {
@@ -55,7 +61,7 @@ export interface LoadOptions {
 // ---- Training ----
 
 export type SamplerName = 'isample' | 'uniform';
-export type LossName = 'cross-entropy' | 'iou' | 'dice';
+export type { LossName };
 export type TrainingState = 'idle' | 'running' | 'paused' | 'done' | 'error';
 
 export interface TrainOptions {

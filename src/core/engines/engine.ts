@@ -6,7 +6,8 @@ import type {
   BackendStatus, EngineEvent, EngineInitOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, LoadedVolume, LoadOptions, ModelBytes,
   ModelSummary, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
 } from './contract';
-import { initBackend, type ActiveBackend } from '../backend/select';
+import type { Device } from '../backend/device';
+import { initBackend } from '../backend/select';
 import { checkLabelMatchesImage, DEMO_LABELS, labelArray, readNifti, realValues, writeNifti, type LabelTable, type Volume } from '../data';
 import { errorMessage, WorkbenchError } from '../errors';
 import { modelFromTraining, ModelRegistry, type ModelFile, type ModelInfo } from './models';
@@ -35,12 +36,13 @@ export class Engine implements EngineProtocol {
   readonly trainer: Trainer;
   readonly modelRegistry = new ModelRegistry();
   readonly segmenter: Segmenter;
-  private backendInfo?: ActiveBackend;
+  private chosen?: Device;
   private readonly listeners = new Set<EngineListener>();
 
   constructor() {
-    this.trainer = new Trainer({ store: this.store, emit: (e) => this.onTrainerEvent(e) });
-    this.segmenter = new Segmenter({ store: this.store, models: this.modelRegistry, emit: (e) => this.emit(e) });
+    const device = () => this.device;
+    this.trainer = new Trainer({ store: this.store, device, emit: (e) => this.onTrainerEvent(e) });
+    this.segmenter = new Segmenter({ store: this.store, models: this.modelRegistry, device, emit: (e) => this.emit(e) });
   }
 
   /** A finished (or stopped) run's network becomes a model the workbench can segment with and save. */
@@ -76,21 +78,24 @@ export class Engine implements EngineProtocol {
    * it is logged as a warning.
    */
   async init(opts: EngineInitOptions = {}): Promise<BackendStatus> {
-    this.backendInfo ??= await initBackend(opts.backends);
+    this.chosen ??= await initBackend(opts.backends);
     if (opts.modelIndexUrl) await this.modelRegistry.addBundledIndex(opts.modelIndexUrl).catch((e) => console.warn('No bundled models:', errorMessage(e)));
     if (opts.savedModels) await this.modelRegistry.discoverSaved().catch((e) => console.warn('The models saved in this browser could not be listed:', errorMessage(e)));
-    const { name, adapter, reason } = this.backendInfo.info;
-    return reason ? { name, adapter, reason } : { name, adapter };
+    const { name, adapter, reason } = this.chosen.info;
+    const software = this.chosen.software;
+    return reason ? { name, adapter, reason, software } : { name, adapter, software };
   }
 
-  get backend(): ActiveBackend | undefined {
-    return this.backendInfo;
+  /** The device `init` chose (throws before `init`): passed to the trainer and the segmenter. */
+  get device(): Device {
+    if (!this.chosen) throw new Error('Engine.init() has not run yet: it chooses the compute device.');
+    return this.chosen;
   }
 
   async loadVolume(files: NamedBytes[], opts: LoadOptions = {}): Promise<LoadedVolume> {
     const item = await loadVolumeIntoStore(files, opts, {
       store: this.store,
-      limits: this.backendInfo?.info.limits,
+      limits: this.chosen?.limits,
       builtInTables,
     });
     try {

@@ -2,7 +2,7 @@
  * Whole-volume evaluation during training: isample's error maps E = 1 − p_true on training images, and
  * validation Dice per class on whole validation scans (on each scan's own grid, against its own labels).
  */
-import { isSoftwareAdapter } from '../backend/select';
+import type { Device } from '../backend/device';
 import { chooseTileSizeForDevice, predictLabels, pTrueCollector, slidingWindowStream, type Predictor, type SlidingWindowOptions } from '../inferers';
 import { computeDice } from '../metrics';
 import type { DualPathNet } from '../networks';
@@ -20,10 +20,10 @@ export function netPredictor(net: DualPathNet): Predictor {
  * halo (T + 2·r_f)³ and the waste past the volume's edge. A 46×38×42 grid with r_f = 3 takes one 48³ tile
  * (157 k voxels computed) rather than eight 32³ tiles (439 k).
  */
-export function evaluationTileSize(net: DualPathNet, volumeDims: [number, number, number]): number {
-  const software = isSoftwareAdapter();
+export function evaluationTileSize(device: Device, net: DualPathNet, volumeDims: [number, number, number]): number {
+  const software = device.software;
   const widest = Math.max(...net.summary().perLayer.map((l) => l.outChannels), net.numClasses);
-  const cap = chooseTileSizeForDevice({
+  const cap = chooseTileSizeForDevice(device, {
     rFull: net.rFull,
     rContext: net.rContext,
     widestChannels: widest,
@@ -44,9 +44,9 @@ export function evaluationTileSize(net: DualPathNet, volumeDims: [number, number
   return best;
 }
 
-function windowOptions(net: DualPathNet, imageIndex: number, dims: [number, number, number], signal?: AbortSignal): SlidingWindowOptions {
+function windowOptions(device: Device, net: DualPathNet, imageIndex: number, dims: [number, number, number], signal?: AbortSignal): SlidingWindowOptions {
   return {
-    tileSize: evaluationTileSize(net, dims),
+    tileSize: evaluationTileSize(device, net, dims),
     overlap: 0,
     mode: 'constant',
     geometry: { rFull: net.rFull, rContext: net.rContext },
@@ -58,14 +58,15 @@ function windowOptions(net: DualPathNet, imageIndex: number, dims: [number, numb
 }
 
 /** p_true on training image `i`, on its training grid. */
-export async function pTrueOnTrainingImage(net: DualPathNet, set: GpuTrainingSet, grid: TrainingGrid, i: number): Promise<Float32Array> {
+export async function pTrueOnTrainingImage(device: Device, net: DualPathNet, set: GpuTrainingSet, grid: TrainingGrid, i: number): Promise<Float32Array> {
   const sink = pTrueCollector(grid.dims, net.numClasses, grid.labels!);
-  await slidingWindowStream(set, windowOptions(net, i, grid.dims), netPredictor(net), [sink]);
+  await device.run(`the error map of training image ${i + 1}`, () => slidingWindowStream(set, windowOptions(device, net, i, grid.dims), netPredictor(net), [sink]));
   return sink.pTrue;
 }
 
 /** Mean Dice per class over the validation scans, keyed by class name (background excluded). */
 export async function validationDice(p: {
+  device: Device;
   net: DualPathNet;
   set: GpuTrainingSet;
   grids: TrainingGrid[];
@@ -76,7 +77,7 @@ export async function validationDice(p: {
   const sums = new Map<number, { sum: number; n: number }>();
   for (let j = 0; j < p.grids.length; j++) {
     const g = p.grids[j];
-    const { labels } = await predictLabels(p.set, windowOptions(p.net, j, g.dims), netPredictor(p.net));
+    const { labels } = await p.device.run(`validating on scan ${j + 1}`, () => predictLabels(p.set, windowOptions(p.device, p.net, j, g.dims), netPredictor(p.net)));
     const onScan = toScanGrid(g, labels, 'nearest').data as Uint8Array;
     const dice = computeDice(onScan, p.truth[j], { classes });
     for (const [k, d] of dice) {

@@ -67,14 +67,14 @@ describe('Nesterov SGD with weight decay', () => {
   it('WebGPU: a 5-D conv weight [3,3,3,8,8] (1728 values) updates as the reference within 1e-5', async () => {
     const b = await webgpuForTests();
     const { w0, grads, lrs } = problem(1728, 4, 4);
-    const got = await runSteps('webgpu', [3, 3, 3, 8, 8], w0, grads, lrs, 1e-2);
-    await new Promise((r) => setTimeout(r, 20));
-    b.monitor!.check('SGD parity');
-    const want = reference(w0, grads, lrs, 0.8, 1e-2);
-    let err = 0;
-    got.forEach((v, i) => (err = Math.max(err, Math.abs(v - want[i]))));
-    expect(err).toBeLessThan(1e-5);
-    expect(got.some((v, i) => v !== w0[i])).toBe(true);
+    await b.run('SGD parity', async () => {
+      const got = await runSteps('webgpu', [3, 3, 3, 8, 8], w0, grads, lrs, 1e-2);
+      const want = reference(w0, grads, lrs, 0.8, 1e-2);
+      let err = 0;
+      got.forEach((v, i) => (err = Math.max(err, Math.abs(v - want[i]))));
+      expect(err).toBeLessThan(1e-5);
+      expect(got.some((v, i) => v !== w0[i])).toBe(true);
+    });
   });
 
   it('rejects bad hyperparameters and mismatched gradients', () => {

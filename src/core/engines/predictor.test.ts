@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
+import { testDevice, webgpuForTests } from '../../testing/gpu';
 import { labelArray, readNifti, resampleToSpacing, type Vec3, type Volume } from '../data';
 import { repoFile } from '../data/testing/repo-files';
 import { isWorkbenchError } from '../errors';
@@ -127,7 +127,7 @@ describe('segmentVolume on WebGPU', () => {
   it('equals a whole-volume pass with CPU-built inputs, for one tile, several tiles, and overlap 0.5 + Gaussian', async () => {
     const before = tf.memory().numTensors;
     for (const window of [{}, { tileSize: 8 }, { tileSize: 8, overlap: 0.5, mode: 'gaussian' as const }]) {
-      const r = await segmentVolume({ net, meta, image, postprocess: false, window });
+      const r = await segmentVolume({ device: testDevice(), net, meta, image, postprocess: false, window });
       expect(r.labels.dims).toEqual(image.dims);
       expect(Array.from(r.labels.affine)).toEqual(Array.from(image.affine));
       expect(r.labels.data).toBeInstanceOf(Uint8Array);
@@ -143,8 +143,8 @@ describe('segmentVolume on WebGPU', () => {
 
   it('an x-flipped copy of the scan gives the mirrored labels on its own grid and affine', async () => {
     const flipped = flipX(image);
-    const a = await segmentVolume({ net, meta, image, postprocess: false });
-    const b = await segmentVolume({ net, meta, image: flipped, postprocess: false });
+    const a = await segmentVolume({ device: testDevice(), net, meta, image, postprocess: false });
+    const b = await segmentVolume({ device: testDevice(), net, meta, image: flipped, postprocess: false });
     expect(b.labels.dims).toEqual(flipped.dims);
     expect(Array.from(b.labels.affine)).toEqual(Array.from(flipped.affine));
     const mirrored = flipX({ ...a.labels, data: a.labels.data }).data;
@@ -153,7 +153,7 @@ describe('segmentVolume on WebGPU', () => {
 
   it('reports progress with an ETA, names and volumes of every class', async () => {
     const seen: { stage: string; tilesDone: number; tilesTotal: number; etaMs?: number }[] = [];
-    const r = await segmentVolume({ net, meta, image, window: { tileSize: 8 }, onProgress: (p) => seen.push(p) });
+    const r = await segmentVolume({ device: testDevice(), net, meta, image, window: { tileSize: 8 }, onProgress: (p) => seen.push(p) });
     const infer = seen.filter((p) => p.stage === 'infer');
     expect(infer.map((p) => p.tilesDone)).toEqual(infer.map((_, i) => i + 1));
     expect(infer[infer.length - 1].tilesDone).toBe(r.details.tiles);
@@ -169,19 +169,19 @@ describe('segmentVolume on WebGPU', () => {
     const before = tf.memory().numTensors;
     const ctl = new AbortController();
     let caught: unknown;
-    await segmentVolume({ net, meta, image, window: { tileSize: 8 }, signal: ctl.signal, onProgress: (p) => p.tilesDone === 2 && ctl.abort() }).catch((e) => (caught = e));
+    await segmentVolume({ device: testDevice(), net, meta, image, window: { tileSize: 8 }, signal: ctl.signal, onProgress: (p) => p.tilesDone === 2 && ctl.abort() }).catch((e) => (caught = e));
     expect(isWorkbenchError(caught, 'cancelled')).toBe(true);
     expect((caught as Error).message).toMatch(/cancelled after 2 of \d+ tiles/);
     expect(tf.memory().numTensors).toBe(before);
     const pre = new AbortController();
     pre.abort();
-    await expect(segmentVolume({ net, meta, image, signal: pre.signal })).rejects.toThrow(/cancelled before it started/);
+    await expect(segmentVolume({ device: testDevice(), net, meta, image, signal: pre.signal })).rejects.toThrow(/cancelled before it started/);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('refuses a description that does not fit the network, and unknown probability classes', async () => {
-    await expect(segmentVolume({ net, meta: { ...meta, classNames: ['background', 'liver'] }, image })).rejects.toThrow(/5 output classes but its description names 2/);
-    await expect(segmentVolume({ net, meta, image, probabilityClasses: [5] })).rejects.toThrow(/probabilityClasses: 5 is not a class/);
+    await expect(segmentVolume({ device: testDevice(), net, meta: { ...meta, classNames: ['background', 'liver'] }, image })).rejects.toThrow(/5 output classes but its description names 2/);
+    await expect(segmentVolume({ device: testDevice(), net, meta, image, probabilityClasses: [5] })).rejects.toThrow(/probabilityClasses: 5 is not a class/);
   });
 });
 
@@ -195,8 +195,8 @@ describe('segmentVolume on built cases (threshold network on the GPU)', () => {
     const c = blobsCase();
     const net = thresholdNet(100 / 218);
     const names = { 7: 'Liver', 3: 'spleen' };
-    const on = await segmentVolume({ net, meta, image: c.image, reference: c.reference, referenceNames: names, window: { tileSize: 8 } });
-    const off = await segmentVolume({ net, meta, image: c.image, reference: c.reference, referenceNames: names, postprocess: false });
+    const on = await segmentVolume({ device: testDevice(), net, meta, image: c.image, reference: c.reference, referenceNames: names, window: { tileSize: 8 } });
+    const off = await segmentVolume({ device: testDevice(), net, meta, image: c.image, reference: c.reference, referenceNames: names, postprocess: false });
     expect(count(off.labels.data, 1)).toBe(c.big + c.small);
     expect(count(on.labels.data, 1)).toBe(c.big);
     expect(on.dice).toEqual({ liver: (2 * c.big) / (c.big + c.big + c.small) });
@@ -207,7 +207,7 @@ describe('segmentVolume on built cases (threshold network on the GPU)', () => {
 
   it('returns the probability of a class on the scan grid (float32), and the confidence as bytes', async () => {
     const c = blobsCase();
-    const r = await segmentVolume({ net: thresholdNet(100 / 218), meta, image: c.image, probabilityClasses: [1], confidence: true });
+    const r = await segmentVolume({ device: testDevice(), net: thresholdNet(100 / 218), meta, image: c.image, probabilityClasses: [1], confidence: true });
     const p = r.probabilities![0];
     expect(p.dims).toEqual(c.image.dims);
     expect(p.data).toBeInstanceOf(Float32Array);
@@ -249,7 +249,7 @@ describe('segmentVolume on patient B, downsampled to 8 mm (x axis flipped in its
     expect(b.affine[0]).toBeLessThan(0);
     const net = createDualPathNet({ preset: 'tiny', numClasses: 5, seed: 3 });
     const before = tf.memory().numTensors;
-    const r = await segmentVolume({ net, meta: { classNames: ORGANS, trainingSpacing: [8, 8, 8], normalisation: NORM }, image: b, reference: ref, referenceNames: { 1: 'spleen', 2: 'kidney_right', 3: 'kidney_left', 5: 'liver', 6: 'stomach' } });
+    const r = await segmentVolume({ device: testDevice(), net, meta: { classNames: ORGANS, trainingSpacing: [8, 8, 8], normalisation: NORM }, image: b, reference: ref, referenceNames: { 1: 'spleen', 2: 'kidney_right', 3: 'kidney_left', 5: 'liver', 6: 'stomach' } });
     expect(tf.memory().numTensors).toBe(before);
     net.dispose();
     expect(r.labels.dims).toEqual(b.dims);

@@ -27,8 +27,7 @@
  *   confidence (when asked): uint8 on the scan grid (N) via float32 (4N) transiently.
  * So it scales with the scan's voxel count in bytes (≈ 3–5 N for a plain segmentation), not with N·K·4.
  */
-import * as tf from '@tensorflow/tfjs';
-import { activeBackend } from '../backend/select';
+import type { Device } from '../backend/device';
 import { checkLabelMatchesImage, labelArray, type Vec3, type Volume } from '../data';
 import { errorMessage, isWorkbenchError, WorkbenchError } from '../errors';
 import { argmaxCollector, largestComponentPerClass, slidingWindowStream, type BlendMode, type ProbabilitySink } from '../inferers';
@@ -66,6 +65,8 @@ export interface SegmentWindowOptions {
 }
 
 export interface SegmentParams {
+  /** The device the engine runs on: its limits size the tiles; inference runs inside `device.run`. */
+  device: Device;
   net: DualPathNet;
   meta: PredictorModelMeta;
   image: Volume;
@@ -158,15 +159,15 @@ async function infer(p: SegmentParams, grid: TrainingGrid, started: number, now:
   const norm = meta.normalisation;
   const lo = Math.min(norm.min, norm.max) / norm.divisor;
   const hi = Math.max(norm.min, norm.max) / norm.divisor;
-  const tileSize = p.window?.tileSize ?? evaluationTileSize(net, grid.dims);
+  const tileSize = p.window?.tileSize ?? evaluationTileSize(p.device, net, grid.dims);
   const overlap = p.window?.overlap ?? 0;
   const argmax = argmaxCollector(grid.dims, net.numClasses);
   const probs = (p.probabilityClasses ?? []).map((k) => classProbabilitySink(grid.dims, k));
   let tiles = 0;
   let firstTileAt: number | undefined;
-  const set = uploadTrainingSet([{ name: p.image.name, image: grid.image, dims: grid.dims, spacing: grid.spacing }], { valueRange: { min: Math.min(lo, hi), max: hi } });
+  const set = uploadTrainingSet([{ name: p.image.name, image: grid.image, dims: grid.dims, spacing: grid.spacing }], { valueRange: { min: Math.min(lo, hi), max: hi }, limits: p.device.limits });
   try {
-    await slidingWindowStream(
+    await p.device.run(`segmenting ${p.image.name}`, () => slidingWindowStream(
       set,
       {
         tileSize, overlap, mode: p.window?.mode ?? 'constant', geometry: { rFull: net.rFull, rContext: net.rContext },
@@ -181,8 +182,7 @@ async function infer(p: SegmentParams, grid: TrainingGrid, started: number, now:
       },
       netPredictor(net),
       [argmax, ...probs],
-    );
-    if (tf.getBackend() === 'webgpu') activeBackend().monitor?.check(`segmenting ${p.image.name}`);
+    ));
   } finally {
     set.dispose();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isWorkbenchError } from '../errors';
+import { expectWorkbenchError } from '../../testing/errors';
 import { learningRateAt, LR_SCHEDULES, scheduleByName } from './schedule';
 
 describe('learning-rate schedule', () => {
@@ -34,14 +34,6 @@ describe('learning-rate schedule', () => {
   });
 
   it('rejects bad iterations and unknown names', () => {
-    for (const f of [() => learningRateAt(s, -1), () => learningRateAt(s, 1.5), () => scheduleByName('cosine' as 'paper')]) {
-      let caught: unknown;
-      try {
-        f();
-      } catch (e) {
-        caught = e;
-      }
-      expect(isWorkbenchError(caught, 'bad-argument')).toBe(true);
-    }
+    for (const f of [() => learningRateAt(s, -1), () => learningRateAt(s, 1.5), () => scheduleByName('cosine' as 'paper')]) expectWorkbenchError(f, 'bad-argument');
   });
 });

@@ -6,6 +6,7 @@
 import type { EngineEvent, SegmentOptions, SegmentResultInfo } from './contract';
 import { labelArray } from '../data';
 import { WorkbenchError } from '../errors';
+import type { Device } from '../backend/device';
 import type { ModelRegistry } from './models';
 import { segmentVolume } from './predictor';
 import type { StoredVolume, VolumeStore } from './volume-store';
@@ -30,7 +31,7 @@ export interface SegmentOutcome {
 export class Segmenter {
   private abort?: AbortController;
 
-  constructor(private readonly deps: { store: VolumeStore; models: ModelRegistry; emit: (e: EngineEvent) => void | Promise<void> }) {}
+  constructor(private readonly deps: { store: VolumeStore; models: ModelRegistry; device: () => Device; emit: (e: EngineEvent) => void | Promise<void> }) {}
 
   get busy(): boolean {
     return this.abort !== undefined;
@@ -59,6 +60,7 @@ export class Segmenter {
       const model = await this.deps.models.load(opts.model ?? this.defaultModelId());
       const ref = this.reference(imageId);
       const result = await segmentVolume({
+        device: this.deps.device(),
         net: model.net,
         meta: model.meta,
         image: image.volume,

@@ -3,6 +3,7 @@
  * classes, and every hyper-parameter with its default. Defaults follow the paper (DEVELOPERS.md) where a
  * short browser run allows; where it does not (warm-up over 5 epochs of 100 batches), they say so.
  */
+import { TRAINING_DEFAULTS as D } from './training-defaults';
 import type { TrainOptions } from './contract';
 import type { Vec3 } from '../data';
 import { WorkbenchError } from '../errors';
@@ -115,11 +116,11 @@ export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: {
   const names = train[0].label.info.labels ?? {};
   const preset = opts.preset ?? defaults.preset;
   const cfg = presetConfig(preset, classes.length + 1);
-  const sampler = opts.sampler ?? 'isample';
-  const epsilon = opts.epsilon ?? 0.01;
+  const sampler = opts.sampler ?? D.sampler;
+  const epsilon = opts.epsilon ?? D.epsilon;
   if (!(epsilon >= 0 && epsilon <= 1)) throw new WorkbenchError('bad-argument', `epsilon must lie in [0, 1]; got ${opts.epsilon}.`);
-  const iterations = positiveInt('iterations', opts.iterations, 200);
-  const learningRate = opts.learningRate ?? 0.05;
+  const iterations = positiveInt('iterations', opts.iterations, D.iterations);
+  const learningRate = opts.learningRate ?? D.learningRate;
   if (!(learningRate > 0 && learningRate < 10)) throw new WorkbenchError('bad-argument', `learningRate must be a positive number; got ${opts.learningRate}.`);
   const spacing = opts.spacing ?? cfg.defaults.spacing;
   if (spacing.length !== 3 || !spacing.every((s) => s > 0)) throw new WorkbenchError('bad-argument', `spacing must be three positive numbers (mm); got ${JSON.stringify(opts.spacing)}.`);
@@ -128,17 +129,17 @@ export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: {
     preset,
     sampler,
     epsilon,
-    loss: opts.loss ?? 'cross-entropy',
+    loss: opts.loss ?? D.loss,
     iterations,
     batchSize: positiveInt('batchSize', opts.batchSize, cfg.defaults.batchSize, 256),
     outputSize: cfg.defaults.outputSize,
     learningRate,
     schedule: scheduleFor(learningRate, iterations),
-    seed: opts.seed ?? 1,
+    seed: opts.seed ?? D.seed,
     spacing: [...spacing] as Vec3,
-    errorMapEvery: positiveInt('errorMapEvery', opts.errorMapEvery, 25),
-    validateEvery: positiveInt('validateEvery', opts.validateEvery, 50),
-    augment: opts.augment ?? true,
+    errorMapEvery: positiveInt('errorMapEvery', opts.errorMapEvery, D.errorMapEvery),
+    validateEvery: positiveInt('validateEvery', opts.validateEvery, D.validateEvery),
+    augment: opts.augment ?? D.augment,
     photometric: photometricFor(opts.photometric),
     classWeights: checkClassWeights(opts.classWeights, classes.length + 1),
     scansPerBatch: positiveInt('scansPerBatch', opts.scansPerBatch, 1, train.length),

@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
+import { testDevice, webgpuForTests } from '../../testing/gpu';
 import { createDualPathNet, type DualPathNet } from '../networks';
 import { Rng } from '../random';
 import { NesterovSgd } from './optimizer';
+import { Device } from '../backend/device';
+
+const CPU = new Device({ name: 'cpu', adapter: 'JavaScript on the CPU' });
 import { trainStep, type TrainBatch } from './train-step';
 
 /** A fixed batch whose labels are a function of the image: voxels brighter than 0.2 are class 1. */
@@ -36,7 +39,7 @@ describe('trainStep on the CPU backend', () => {
     const batch = makeBatch(net, 2, 1);
     const optimizer = new NesterovSgd({ learningRate: 0.05 });
     const losses: number[] = [];
-    for (let i = 0; i < 30; i++) losses.push((await trainStep({ net, optimizer, batch, loss: 'cross-entropy' })).loss);
+    for (let i = 0; i < 30; i++) losses.push((await trainStep({ device: CPU, net, optimizer, batch, loss: 'cross-entropy' })).loss);
     const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
     expect(losses.every(Number.isFinite)).toBe(true);
     expect(mean(losses.slice(-5))).toBeLessThan(0.7 * mean(losses.slice(0, 5)));
@@ -51,8 +54,8 @@ describe('trainStep on the CPU backend', () => {
     const batch = makeBatch(a, 2, 2);
     const stem0 = await a.params.get('full/stem', 'weight').data();
     const [oa, ob] = [new NesterovSgd({ learningRate: 0.1 }), new NesterovSgd({ learningRate: 0.1 })];
-    await trainStep({ net: a, optimizer: oa, batch, loss: 'dice', l2: 0 });
-    await trainStep({ net: b, optimizer: ob, batch, loss: 'dice', l2: 0.5 });
+    await trainStep({ device: CPU, net: a, optimizer: oa, batch, loss: 'dice', l2: 0 });
+    await trainStep({ device: CPU, net: b, optimizer: ob, batch, loss: 'dice', l2: 0.5 });
     const last = 'head/fc2';
     expect(Array.from(await b.params.get(last, 'weight').data())).toEqual(Array.from(await a.params.get(last, 'weight').data()));
     const sa = await a.params.get('full/stem', 'weight').data();
@@ -80,7 +83,7 @@ describe('trainStep on real WebGPU', () => {
       const counts: number[] = [];
       const losses: number[] = [];
       for (let i = 0; i < (backend === 'webgpu' ? 5 : 1); i++) {
-        losses.push((await trainStep({ net, optimizer, batch, loss: 'cross-entropy', what: `leak test step ${i}` })).loss);
+        losses.push((await trainStep({ device: testDevice(), net, optimizer, batch, loss: 'cross-entropy', what: `leak test step ${i}` })).loss);
         counts.push(tf.memory().numTensors);
       }
       disposeBatch(batch);
@@ -88,13 +91,14 @@ describe('trainStep on real WebGPU', () => {
       optimizer.dispose();
       return { losses, counts };
     };
-    const g = await firstLoss('webgpu');
-    gpu.monitor!.check('train-step leak test');
-    // Velocities are created on the first step; from then on the count must stay flat.
-    expect(new Set(g.counts.slice(1)).size).toBe(1);
-    expect(g.counts[0]).toBe(g.counts[1]);
-    expect(g.losses.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
-    const c = await firstLoss('cpu');
-    expect(Math.abs(g.losses[0] - c.losses[0])).toBeLessThan(1e-4);
+    await gpu.run('train-step leak test', async () => {
+      const g = await firstLoss('webgpu');
+      // Velocities are created on the first step; from then on the count must stay flat.
+      expect(new Set(g.counts.slice(1)).size).toBe(1);
+      expect(g.counts[0]).toBe(g.counts[1]);
+      expect(g.losses.every((l) => Number.isFinite(l) && l > 0)).toBe(true);
+      const c = await firstLoss('cpu');
+      expect(Math.abs(g.losses[0] - c.losses[0])).toBeLessThan(1e-4);
+    });
   });
 });

@@ -5,7 +5,7 @@
  * optimisation, without taping the squares); the returned loss is the data term only.
  */
 import * as tf from '@tensorflow/tfjs';
-import { activeBackend } from '../backend/select';
+import type { Device } from '../backend/device';
 import { lossFunction, type LossFn, type LossName, type LossOptions } from '../losses';
 import type { DualPathNet } from '../networks';
 import { DEFAULT_WEIGHT_DECAY, type NesterovSgd } from './optimizer';
@@ -20,6 +20,8 @@ export interface TrainBatch {
 }
 
 export interface TrainStepParams {
+  /** Runs the step (`Device.run`): GPU errors during it reject with a typed error. */
+  device: Device;
   net: DualPathNet;
   optimizer: NesterovSgd;
   batch: TrainBatch;
@@ -43,13 +45,13 @@ export async function trainStep(p: TrainStepParams): Promise<TrainStepResult> {
   const l2 = p.l2 ?? DEFAULT_WEIGHT_DECAY;
   const decayed = new Set(net.l2Variables);
   const vars = net.trainableVariables;
-  const { value, grads } = tf.variableGrads(() => lossFn(net.apply({ full: batch.full, context: batch.context }, true), batch.labels, p.lossOptions), vars);
-  try {
-    optimizer.step(vars.map((v) => ({ variable: v, grad: grads[v.name], weightDecay: decayed.has(v) ? l2 : 0 })));
-    const loss = (await value.data())[0];
-    if (tf.getBackend() === 'webgpu') activeBackend().monitor?.check(p.what ?? 'a training step');
-    return { loss };
-  } finally {
-    tf.dispose([value, ...Object.values(grads)]);
-  }
+  return p.device.run(p.what ?? 'a training step', async () => {
+    const { value, grads } = tf.variableGrads(() => lossFn(net.apply({ full: batch.full, context: batch.context }, true), batch.labels, p.lossOptions), vars);
+    try {
+      optimizer.step(vars.map((v) => ({ variable: v, grad: grads[v.name], weightDecay: decayed.has(v) ? l2 : 0 })));
+      return { loss: (await value.data())[0] };
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+  });
 }

@@ -1,18 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
+import { describe, expect, it } from 'vitest';
+import { testDevice } from '../../testing/gpu';
 import type { EngineEvent } from './contract';
 import { Trainer } from './trainer';
-import { demoStore, untilDone } from './testing/demo-training';
+import { demoStoreOnWebGPU, untilDone } from './testing/demo-training';
 
 describe('Trainer: a failed run says why with a code (WebGPU, tiny, 12 mm)', () => {
-  const { store, imageId } = demoStore();
-  beforeAll(async () => {
-    await webgpuForTests();
-  });
+  const { store, imageId } = demoStoreOnWebGPU();
 
   it('a loss that is no longer finite stops the run with code "diverged" on the state event and the status', async () => {
     const events: EngineEvent[] = [];
-    const trainer = new Trainer({ store, emit: (e) => void events.push(e) });
+    const trainer = new Trainer({ store, device: testDevice, emit: (e) => void events.push(e) });
     // Class weights near float32's maximum make the weighted loss overflow on the first step.
     await trainer.start({ images: [imageId], classes: [4], preset: 'tiny', iterations: 2, batchSize: 2, seed: 1, spacing: [12, 12, 12], errorMapEvery: 1000, validateEvery: 1000, classWeights: [3e38, 3e38] });
     await untilDone(trainer);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
+import { testDevice, webgpuForTests } from '../../testing/gpu';
 import { createDualPathNet, type DualPathNet } from '../networks';
 import type { EngineEvent } from './contract';
 import { photometricFor, planTraining } from './train-options';
@@ -39,7 +39,7 @@ describe('Trainer checkpoints and resume (real WebGPU)', () => {
     const { store, imageId } = demoStore();
     const opts = { images: [imageId], classes: [4, 1], preset: 'tiny' as const, iterations: 4, batchSize: 2, seed: 3, spacing: [8, 8, 8] as [number, number, number], errorMapEvery: 2, validateEvery: 1000, photometric: true, classWeights: [0.5, 2, 1] };
     const checkpoints: { iteration: number; weights: Float32Array[]; errorMaps: Float32Array[] }[] = [];
-    const first = new Trainer({ store, emit: () => undefined });
+    const first = new Trainer({ store, device: testDevice, emit: () => undefined });
     await first.start(opts, {
       checkpointEvery: 2,
       onCheckpoint: async (c) => void checkpoints.push({ iteration: c.iteration, weights: await weights(c.net), errorMaps: c.errorMaps.map((e) => e.slice()) }),
@@ -50,14 +50,14 @@ describe('Trainer checkpoints and resume (real WebGPU)', () => {
     expect(checkpoints[0].errorMaps[0].some((e) => e < 1)).toBe(true); // the error map was updated at iteration 2
 
     // A network holding the iteration-2 weights, as the CLI would load it from disk.
-    const holder = new Trainer({ store, emit: () => undefined });
+    const holder = new Trainer({ store, device: testDevice, emit: () => undefined });
     await holder.start({ ...opts, iterations: 1 });
     await untilDone(holder);
     const saved = holder.latest!.net;
     saved.params.list.forEach((p, i) => p.variable.assign(tf.tensor(checkpoints[0].weights[i], p.variable.shape)));
 
     // No steps left: the network is exactly the checkpoint's (which is not the seed's initial network).
-    const r0 = new Trainer({ store, emit: () => undefined });
+    const r0 = new Trainer({ store, device: testDevice, emit: () => undefined });
     await r0.start({ ...opts, iterations: 2 }, { resume: { net: saved, iteration: 2 } });
     await untilDone(r0);
     const same = (a: Float32Array[], b: Float32Array[]) => a.every((w, i) => w.every((v, j) => v === b[i][j]));
@@ -69,7 +69,7 @@ describe('Trainer checkpoints and resume (real WebGPU)', () => {
     // One step left: iterations are numbered from the checkpoint on, and the restored error maps are used.
     const events: EngineEvent[] = [];
     const restored: Float32Array[][] = [];
-    const r1 = new Trainer({ store, emit: (e) => void events.push(e) });
+    const r1 = new Trainer({ store, device: testDevice, emit: (e) => void events.push(e) });
     await r1.start({ ...opts, iterations: 3 }, { resume: { net: saved, iteration: 2, errorMaps: checkpoints[0].errorMaps }, onCheckpoint: (c) => void restored.push(c.errorMaps.map((e) => e.slice())) });
     await untilDone(r1);
     expect(r1.status().error).toBeUndefined();
@@ -81,10 +81,10 @@ describe('Trainer checkpoints and resume (real WebGPU)', () => {
 
   it('refuses a checkpoint from a different network', async () => {
     const { store, imageId } = demoStore();
-    const other = new Trainer({ store, emit: () => undefined });
+    const other = new Trainer({ store, device: testDevice, emit: () => undefined });
     await other.start({ images: [imageId], classes: [4], preset: 'tiny', iterations: 1, batchSize: 2, spacing: [8, 8, 8] });
     await untilDone(other);
-    const t = new Trainer({ store, emit: () => undefined });
+    const t = new Trainer({ store, device: testDevice, emit: () => undefined });
     await expect(t.start({ images: [imageId], classes: [4, 1], preset: 'tiny', iterations: 2, batchSize: 2, spacing: [8, 8, 8] }, { resume: { net: other.latest!.net, iteration: 1 } })).rejects.toThrow(
       /checkpoint to resume from has no weight "[^"]+" shaped/,
     );

@@ -1,19 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
+import { describe, expect, it } from 'vitest';
+import { testDevice } from '../../testing/gpu';
 import type { EngineEvent } from './contract';
 import { Trainer } from './trainer';
-import { demoStore, untilDone } from './testing/demo-training';
+import { demoStoreOnWebGPU, untilDone } from './testing/demo-training';
 
 describe('Trainer on real WebGPU (tiny preset, demo scan at 8 mm)', () => {
-  const { store, imageId } = demoStore();
-  beforeAll(async () => {
-    await webgpuForTests();
-  });
+  const { store, imageId } = demoStoreOnWebGPU();
 
   it('trains: loss falls, error maps change, tensors stay flat, validation Dice is reported', async () => {
     const events: EngineEvent[] = [];
-    const trainer = new Trainer({ store, emit: (e) => { events.push(e); } });
+    const trainer = new Trainer({ store, device: testDevice, emit: (e) => { events.push(e); } });
     const before = trainer.errorMap;
     expect(() => before.call(trainer, imageId)).toThrow(/no error map/);
     await trainer.start({ images: [imageId], validation: [imageId], classes: [4, 1], preset: 'tiny', iterations: 20, batchSize: 4, seed: 3, spacing: [8, 8, 8], errorMapEvery: 10, validateEvery: 20, learningRate: 0.05 });

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EngineEvent, ErrorMapSnapshot, TrainingStatus, TrainOptions } from './contract';
 import type { DualPathNet } from '../networks';
-import { isSoftwareAdapter } from '../backend/select';
+import type { Device } from '../backend/device';
+import { defaultPresetFor } from './training-defaults';
 import { errorMessage, isWorkbenchError, WorkbenchError } from '../errors';
 import { Rng } from '../random';
 import { DEFAULT_AUGMENT, NO_AUGMENT, samplePatchBatch } from '../transforms';
@@ -42,12 +43,18 @@ export interface TrainerDeps {
    * block the UI thread for seconds).
    */
   emit: (e: EngineEvent) => void | Promise<void>;
+  /**
+   * The device runs are planned for (its `software` picks the default preset) and run on; read when a run
+   * starts (the engine chooses its backend after building the trainer).
+   */
+  device: () => Device;
   now?: () => number;
 }
 
 interface RunState {
   id: string;
   plan: TrainingPlan;
+  device: Device;
   session?: TrainingSession;
   status: TrainingStatus;
   stopRequested: boolean;
@@ -89,11 +96,12 @@ export class Trainer {
     if (this.run && (this.run.status.state === 'running' || this.run.status.state === 'paused')) {
       throw new WorkbenchError('busy', 'A training run is already going; stop it before starting another.');
     }
-    const plan = planTraining(opts, this.deps.store, { preset: isSoftwareAdapter() ? 'tiny' : 'small' });
+    const device = this.deps.device();
+    const plan = planTraining(opts, this.deps.store, { preset: defaultPresetFor(device.software) });
     const id = `run-${++runCounter}`;
     const status: TrainingStatus = { state: 'running', iteration: 0, loss: NaN, lossHistory: [], acceptRate: NaN, numTensors: tf.memory().numTensors, iterations: plan.iterations, runId: id };
-    const run: RunState = { id, plan, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map(), hooks };
-    const session = openSession(plan);
+    const run: RunState = { id, plan, device, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map(), hooks };
+    const session = openSession(plan, device);
     try {
       if (hooks.resume) resumeSession(session, hooks.resume);
     } catch (e) {
@@ -159,7 +167,7 @@ export class Trainer {
         try {
           const { full, context, labels } = batch;
           if (!labels) throw new Error('the patch sampler returned no label targets for a labelled training set');
-          ({ loss } = await trainStep({ net: s.net, optimizer: s.optimizer, batch: { full, context, labels }, loss: plan.loss, lossOptions, what: `training step ${it + 1}` }));
+          ({ loss } = await trainStep({ net: s.net, optimizer: s.optimizer, batch: { full, context, labels }, loss: plan.loss, lossOptions, device: run.device, what: `training step ${it + 1}` }));
         } finally {
           tf.dispose([batch.full, batch.context, ...(batch.labels ? [batch.labels] : [])]);
         }
@@ -191,7 +199,7 @@ export class Trainer {
   private async updateErrorMap(run: RunState, i: number, iteration: number): Promise<void> {
     const s = run.session!;
     const grid = s.grids[i];
-    const pTrue = await pTrueOnTrainingImage(s.net, s.trainSet, grid, i);
+    const pTrue = await pTrueOnTrainingImage(run.device, s.net, s.trainSet, grid, i);
     s.errorMaps.updateFromPTrue(i, pTrue);
     const info = run.plan.train[i].image.info;
     const e = toScanGrid(grid, s.errorMaps.error(i), 'linear').data as Float32Array;
@@ -210,7 +218,7 @@ export class Trainer {
 
   private async validate(run: RunState, iteration: number): Promise<void> {
     const s = run.session!;
-    const dice = await validationDice({ net: s.net, set: s.valSet!, grids: s.valGrids, truth: s.valTruth, classNames: run.plan.classNames });
+    const dice = await validationDice({ device: run.device, net: s.net, set: s.valSet!, grids: s.valGrids, truth: s.valTruth, classNames: run.plan.classNames });
     run.status.valDice = dice;
     void this.emit({ type: 'validation', runId: run.id, iteration, dice });
   }
@@ -227,20 +235,23 @@ export class Trainer {
   }
 
   pause(): void {
-    const run = this.run;
-    if (!run || run.status.state !== 'running') return;
-    run.paused = true;
-    run.status.state = 'paused';
-    void this.emit({ type: 'state', runId: run.id, state: 'paused' });
+    this.setPaused(true);
   }
 
   resume(): void {
+    this.setPaused(false);
+  }
+
+  /** Pauses a running run or resumes a paused one (anything else: no-op), and says so in a state event. */
+  private setPaused(paused: boolean): void {
     const run = this.run;
-    if (!run || run.status.state !== 'paused') return;
-    run.paused = false;
-    run.status.state = 'running';
-    void this.emit({ type: 'state', runId: run.id, state: 'running' });
-    run.resume?.();
+    const from = paused ? 'running' : 'paused';
+    const to = paused ? 'paused' : 'running';
+    if (!run || run.status.state !== from) return;
+    run.paused = paused;
+    run.status.state = to;
+    void this.emit({ type: 'state', runId: run.id, state: to });
+    if (!paused) run.resume?.();
   }
 
   /** Stops after the current step; resolves when the run has ended. */

@@ -3,6 +3,7 @@
  * sampler and its error maps, the network and its optimiser. Built once at start, disposed at the end
  * (the network is kept: it becomes a model the workbench can segment with and save).
  */
+import type { Device, DeviceLimits } from '../backend/device';
 import { labelArray, type Vec3 } from '../data';
 import { WorkbenchError } from '../errors';
 import { createDualPathNet, type DualPathNet } from '../networks';
@@ -33,11 +34,12 @@ function grids(plan: TrainingPlan, pairs: TrainingPlan['train']): TrainingGrid[]
   );
 }
 
-function upload(gs: TrainingGrid[]): GpuTrainingSet {
-  return uploadTrainingSet(gs.map((g) => ({ name: g.name, image: g.image, labels: g.labels, dims: g.dims, spacing: g.spacing })));
+function upload(gs: TrainingGrid[], limits: DeviceLimits | undefined): GpuTrainingSet {
+  return uploadTrainingSet(gs.map((g) => ({ name: g.name, image: g.image, labels: g.labels, dims: g.dims, spacing: g.spacing })), { limits });
 }
 
-export function openSession(plan: TrainingPlan): TrainingSession {
+/** Prepares grids, samplers, GPU data (checked against `device`'s limits) and a fresh network for `plan`. */
+export function openSession(plan: TrainingPlan, device: Device): TrainingSession {
   const trainGrids = grids(plan, plan.train);
   const valGrids = grids(plan, plan.validation);
   const numClasses = plan.classes.length + 1;
@@ -52,8 +54,8 @@ export function openSession(plan: TrainingPlan): TrainingSession {
     plan.sampler === 'isample'
       ? new ISampler(indexes, errorMaps, { epsilon: plan.epsilon, scansPerBatch: plan.scansPerBatch })
       : new UniformSampler(indexes, { scansPerBatch: plan.scansPerBatch, store: errorMaps });
-  const trainSet = upload(trainGrids);
-  const valSet = valGrids.length ? upload(valGrids) : undefined;
+  const trainSet = upload(trainGrids, device.limits);
+  const valSet = valGrids.length ? upload(valGrids, device.limits) : undefined;
   const valTruth = plan.validation.map((p) => remapLabels(labelArray(p.label.volume), plan.classes));
   const net = createDualPathNet({ preset: plan.preset, numClasses, seed: plan.seed });
   const optimizer = new NesterovSgd({ learningRate: plan.learningRate });

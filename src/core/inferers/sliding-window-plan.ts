@@ -5,7 +5,7 @@
  * same phase as a whole-volume pass would: the tiled result then equals running the network on the
  * whole volume at once (up to blending round-off). The last tile may reach ≤ 3 voxels past the volume.
  */
-import { activeBackend, type DeviceLimits } from '../backend/select';
+import type { Device, DeviceLimits } from '../backend/device';
 import type { Vec3 } from '../data/volume';
 import { WorkbenchError } from '../errors';
 import { CONTEXT_FACTOR } from '../kernels/patch-sampler/patch-sampler.layout';
@@ -95,13 +95,7 @@ export function chooseTileSize(r: TileSizeRequest): number {
   return best;
 }
 
-/** `chooseTileSize` with the limits of the active backend (`activeBackend().info.limits`). */
-export function chooseTileSizeForDevice(r: Omit<TileSizeRequest, 'limits'>): number {
-  let limits: DeviceLimits | undefined;
-  try {
-    limits = activeBackend().info.limits;
-  } catch {
-    limits = undefined;
-  }
-  return chooseTileSize({ ...r, limits });
+/** `chooseTileSize` with the limits of `device` (none off WebGPU: the fallback binding size). */
+export function chooseTileSizeForDevice(device: Device, r: Omit<TileSizeRequest, 'limits'>): number {
+  return chooseTileSize({ ...r, limits: device.limits });
 }

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
-import type { ActiveBackend } from '../backend/select';
+import type { Device } from '../backend/device';
 import { isWorkbenchError } from '../errors';
 import { syntheticVolume } from '../transforms/synthetic-volume';
 import { uploadTrainingSet, type GpuTrainingSet } from '../transforms/training-set';
@@ -101,7 +101,7 @@ describe('sliding-window plan', () => {
 });
 
 describe('sliding-window inference on WebGPU with a fake predictor', () => {
-  let b: ActiveBackend;
+  let b: Device;
   let set: GpuTrainingSet;
   let expected: Float32Array;
   beforeAll(async () => {
@@ -122,18 +122,19 @@ describe('sliding-window inference on WebGPU with a fake predictor', () => {
     const calls = { n: 0 };
     const progress: number[] = [];
     const o: SlidingWindowOptions = { ...c, geometry: { rFull: R_F, rContext: R_C }, numClasses: K, onProgress: (p) => progress.push(p.tilesDone) };
-    const r = await slidingWindowInference(set, o, fakePredictor(c.tileSize, calls));
-    b.monitor!.check(`sliding window ${c.name}`);
-    let maxErr = 0;
-    for (let i = 0; i < expected.length; i++) maxErr = Math.max(maxErr, Math.abs(r.probabilities[i] - expected[i]));
-    const plan = planTiles(vol.dims, c.tileSize, c.overlap);
-    const tiles = plan.origins.length;
-    const perGroup = tiles / plan.zStarts.length;
-    console.log(`[sliding-window] ${c.name}: ${tiles} tiles in ${calls.n} calls, max |tiled − whole| ${maxErr.toExponential(2)}`);
-    expect(maxErr).toBeLessThan(2e-6);
-    expect(progress[progress.length - 1]).toBe(tiles);
-    // Tiles go to the predictor in batches within each z-group of tiles.
-    expect(calls.n).toBe(plan.zStarts.length * Math.ceil(perGroup / c.batchSize));
+    await b.run(`sliding window ${c.name}`, async () => {
+      const r = await slidingWindowInference(set, o, fakePredictor(c.tileSize, calls));
+      let maxErr = 0;
+      for (let i = 0; i < expected.length; i++) maxErr = Math.max(maxErr, Math.abs(r.probabilities[i] - expected[i]));
+      const plan = planTiles(vol.dims, c.tileSize, c.overlap);
+      const tiles = plan.origins.length;
+      const perGroup = tiles / plan.zStarts.length;
+      console.log(`[sliding-window] ${c.name}: ${tiles} tiles in ${calls.n} calls, max |tiled − whole| ${maxErr.toExponential(2)}`);
+      expect(maxErr).toBeLessThan(2e-6);
+      expect(progress[progress.length - 1]).toBe(tiles);
+      // Tiles go to the predictor in batches within each z-group of tiles.
+      expect(calls.n).toBe(plan.zStarts.length * Math.ceil(perGroup / c.batchSize));
+    });
   });
 
   it('argmax labels and the error map agree with the whole-volume computation', async () => {
@@ -165,10 +166,10 @@ describe('sliding-window inference on WebGPU with a fake predictor', () => {
     expect((caught as Error).message).toMatch(/after 2 of \d+ tiles/);
   });
 
-  it('chooseTileSizeForDevice reads the active WebGPU device limits', () => {
+  it('chooseTileSizeForDevice reads the WebGPU device limits', () => {
     const req = { rFull: 15, rContext: 15, widestChannels: 40, numClasses: 5 };
     expect(b.info.limits).toBeDefined();
-    const t = chooseTileSizeForDevice(req);
+    const t = chooseTileSizeForDevice(b, req);
     expect(t).toBe(chooseTileSize({ ...req, limits: b.info.limits }));
     console.log(`[sliding-window] tile size for ${b.info.adapter} (max binding ${b.info.limits!.maxStorageBufferBindingSize} B), paper net: ${t}`);
   });

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAST_KERNEL_NAMES, fastKernelsRegistered, registerFastKernels, restoreBuiltinKernels } from './registry';
+import { FAST_KERNEL_NAMES, fastKernelsRegistered, kernelsRegistered, OWN_KERNEL_NAMES, registerFastKernels, registerKernels, restoreBuiltinKernels } from './registry';
 
 describe('fast kernel registry', () => {
   const builtin = new Map(FAST_KERNEL_NAMES.map((n) => [n, tf.getKernel(n, 'webgpu')?.kernelFunc]));
@@ -31,5 +31,19 @@ describe('fast kernel registry', () => {
     for (const n of FAST_KERNEL_NAMES) expect(tf.getKernel(n, 'webgpu')?.kernelFunc).toBe(builtin.get(n));
     registerFastKernels();
     expect(fastKernelsRegistered()).toBe(true);
+  });
+});
+
+describe('registerKernels', () => {
+  it('installs our own ops and the fast conv3d kernels, idempotently', () => {
+    expect([...OWN_KERNEL_NAMES].sort()).toEqual(['WorkbenchColumnSums', 'WorkbenchDropout', 'WorkbenchPatchSampler']);
+    restoreBuiltinKernels();
+    expect(kernelsRegistered()).toBe(false);
+    registerKernels();
+    const funcs = OWN_KERNEL_NAMES.map((n) => tf.getKernel(n, 'webgpu')?.kernelFunc);
+    registerKernels();
+    expect(kernelsRegistered()).toBe(true);
+    expect(OWN_KERNEL_NAMES.map((n) => tf.getKernel(n, 'webgpu')?.kernelFunc)).toEqual(funcs);
+    for (const f of funcs) expect(f).toBeDefined();
   });
 });

@@ -5,9 +5,9 @@ import type { LossOptions } from './common';
 import { crossEntropyLoss } from './cross-entropy';
 import { softDiceLoss, softIoULoss } from './soft-overlap';
 
-export type LossName = 'cross-entropy' | 'iou' | 'dice';
+import { LOSS_NAMES, type LossName } from './loss-names';
 
-export const LOSS_NAMES: readonly LossName[] = ['cross-entropy', 'iou', 'dice'];
+export { LOSS_NAMES, type LossName };
 
 /** logits NDHWC `[N, D, H, W, K]`, labels int32 `[N, D, H, W]` → scalar loss. */
 export type LossFn = (logits: tf.Tensor, labels: tf.Tensor, opts?: LossOptions) => tf.Scalar;

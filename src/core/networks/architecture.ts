@@ -4,6 +4,7 @@
  * (docs/DESIGN.md "Geometry of a training patch").
  */
 import { WorkbenchError } from '../errors';
+import { CONTEXT_FACTOR } from '../kernels/patch-sampler/patch-sampler.layout';
 import type { BlockSpec, NetConfig, PathSpec } from './presets';
 
 export type PathName = 'full' | 'context';
@@ -22,8 +23,8 @@ export interface LayerSpec {
   bias: boolean;
 }
 
-/** The context path works at 1/4 resolution. */
-export const CONTEXT_FACTOR = 4;
+/** The context path works at 1/CONTEXT_FACTOR resolution (one source, shared with the patch sampler's WGSL). */
+export { CONTEXT_FACTOR };
 
 export interface PatchGeometry {
   /** O: the output block side in voxels (a multiple of 4). */

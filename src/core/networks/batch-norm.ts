@@ -13,8 +13,8 @@
  * Backward: dβ = Σdy, dγ = Σ dy·x̂, dx = γ/sqrt(σ² + ε) · (dy − dβ/M − x̂ · dγ/M).
  */
 import * as tf from '@tensorflow/tfjs';
-import { columnSums } from './column-sums.kernel';
-import { customOp } from './custom-op';
+import { columnSums } from '../kernels/column-sums/column-sums.kernel';
+import { customOp } from '../kernels/common/custom-op';
 
 export interface BatchNormParams {
   /** `[1,1,1,1,C]` (or `[1, C]` for 2-D inputs). */

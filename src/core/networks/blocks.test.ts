@@ -36,30 +36,30 @@ describe('block helpers on real WebGPU', () => {
     const b = await webgpuForTests();
     const n = shape.reduce((a, c) => a * c, 1);
     const x = random(n, 3);
-    const y = padSpatial(tf.tensor(x, shape) as tf.Tensor5D, by);
-    const v = await y.data();
-    await new Promise((r) => setTimeout(r, 20));
-    b.monitor!.check('padSpatial');
-    expect(Array.from(v)).toEqual(Array.from(padReference(x, shape, by)));
-    expect(v.some((e) => e !== 0)).toBe(true);
-    y.dispose();
+    await b.run('padSpatial', async () => {
+      const y = padSpatial(tf.tensor(x, shape) as tf.Tensor5D, by);
+      const v = await y.data();
+      expect(Array.from(v)).toEqual(Array.from(padReference(x, shape, by)));
+      expect(v.some((e) => e !== 0)).toBe(true);
+      y.dispose();
+    });
   });
 
   it('centreCrop: values are the centre; its gradient is the zero-padded upstream gradient', async () => {
     const b = await webgpuForTests();
     const shape: Shape5 = [2, 8, 8, 8, 3];
-    const x = tf.tensor(random(3072, 5), shape) as tf.Tensor5D;
-    const outShape: Shape5 = [2, 4, 4, 4, 3];
-    const r = random(384, 6);
-    const rT = tf.tensor(r, outShape);
-    const crop = centreCrop(x, 2);
-    const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(centreCrop(xx as tf.Tensor5D, 2), rT)))(x);
-    const ref = await tf.slice(x, [0, 2, 2, 2, 0], outShape).data();
-    expect(Array.from(await crop.data())).toEqual(Array.from(ref));
-    expect(Array.from(await g.data())).toEqual(Array.from(padReference(r, outShape, 2)));
-    await new Promise((res) => setTimeout(res, 20));
-    b.monitor!.check('centreCrop gradient');
-    tf.dispose([x, rT, crop, g]);
+    await b.run('centreCrop gradient', async () => {
+      const x = tf.tensor(random(3072, 5), shape) as tf.Tensor5D;
+      const outShape: Shape5 = [2, 4, 4, 4, 3];
+      const r = random(384, 6);
+      const rT = tf.tensor(r, outShape);
+      const crop = centreCrop(x, 2);
+      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(centreCrop(xx as tf.Tensor5D, 2), rT)))(x);
+      const ref = await tf.slice(x, [0, 2, 2, 2, 0], outShape).data();
+      expect(Array.from(await crop.data())).toEqual(Array.from(ref));
+      expect(Array.from(await g.data())).toEqual(Array.from(padReference(r, outShape, 2)));
+      tf.dispose([x, rT, crop, g]);
+    });
   });
 
   it('matchShortcut widens with zero channels when the block grows channels', async () => {
@@ -94,11 +94,11 @@ describe('block helpers on real WebGPU', () => {
       tf.dispose([hT, wT, bT, rT, ...grads]);
       return out;
     };
-    const gpu = await run('webgpu', true);
-    await new Promise((res) => setTimeout(res, 20));
-    b.monitor!.check('dense parity');
-    const cpu = await run('cpu', false);
-    gpu.forEach((arr, j) => arr.forEach((v, i) => expect(Math.abs(v - cpu[j][i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu[j][i])))));
-    expect(gpu[3].some((v) => v !== 0)).toBe(true);
+    await b.run('dense parity', async () => {
+      const gpu = await run('webgpu', true);
+      const cpu = await run('cpu', false);
+      gpu.forEach((arr, j) => arr.forEach((v, i) => expect(Math.abs(v - cpu[j][i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(cpu[j][i])))));
+      expect(gpu[3].some((v) => v !== 0)).toBe(true);
+    });
   });
 });

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { batchNorm } from './batch-norm';
-import { customOp } from './custom-op';
+import { customOp } from '../kernels/common/custom-op';
 import type { LayerSpec } from './architecture';
 import type { ParameterSet } from './parameters';
 

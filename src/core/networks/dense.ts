@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { channelSum } from './batch-norm';
-import { customOp } from './custom-op';
+import { customOp } from '../kernels/common/custom-op';
 
 /** `h` `[M, Cin]`, `w` `[Cin, Cout]`, `b` `[Cout]` → `[M, Cout]`. */
 export function dense(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {

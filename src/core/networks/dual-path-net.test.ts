@@ -137,22 +137,22 @@ describe('DualPathNet on real WebGPU', () => {
       net.dispose();
       return out;
     };
-    const gpu = await run('webgpu');
-    await new Promise((r) => setTimeout(r, 20));
-    b.monitor!.check('dual-path net parity');
-    const cpu = await run('cpu');
-    const close = (a: ArrayLike<number>, r: ArrayLike<number>) => {
-      let scale = 0;
-      let err = 0;
-      for (let i = 0; i < r.length; i++) {
-        scale = Math.max(scale, Math.abs(r[i]));
-        err = Math.max(err, Math.abs(a[i] - r[i]));
-      }
-      expect(scale).toBeGreaterThan(0);
-      expect(err / scale).toBeLessThan(2e-3);
-    };
-    close(gpu.logits, cpu.logits);
-    close(gpu.g, cpu.g);
-    expect(gpu.loss).toBeCloseTo(cpu.loss, 1);
+    await b.run('dual-path net parity', async () => {
+      const gpu = await run('webgpu');
+      const cpu = await run('cpu');
+      const close = (a: ArrayLike<number>, r: ArrayLike<number>) => {
+        let scale = 0;
+        let err = 0;
+        for (let i = 0; i < r.length; i++) {
+          scale = Math.max(scale, Math.abs(r[i]));
+          err = Math.max(err, Math.abs(a[i] - r[i]));
+        }
+        expect(scale).toBeGreaterThan(0);
+        expect(err / scale).toBeLessThan(2e-3);
+      };
+      close(gpu.logits, cpu.logits);
+      close(gpu.g, cpu.g);
+      expect(gpu.loss).toBeCloseTo(cpu.loss, 1);
+    });
   });
 });

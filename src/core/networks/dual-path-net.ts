@@ -16,7 +16,7 @@ import {
 } from './architecture';
 import { pathForward, type ForwardContext } from './blocks';
 import { dense } from './dense';
-import { dropout } from './dropout.kernel';
+import { dropout } from '../kernels/dropout/dropout.kernel';
 import { createParameters, ParameterSet } from './parameters';
 import { presetConfig, type NetConfig, type PresetName } from './presets';
 import { softmaxRows } from './softmax';

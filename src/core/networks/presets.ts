@@ -10,6 +10,9 @@ export type PresetName = 'tiny' | 'small' | 'paper';
 
 export const PRESET_NAMES: readonly PresetName[] = ['tiny', 'small', 'paper'];
 
+/** Each preset in words, for option lists. */
+export const PRESET_TITLES: Readonly<Record<PresetName, string>> = { tiny: 'tiny (CI-sized)', small: 'small (laptop GPU)', paper: 'paper (649k params)' };
+
 /**
  * A residual block. `standard`: two 3³ conv+BN (+ReLU), channels in → out → out.
  * `bottleneck`: 1³ in → mid, 3³ mid → mid, 1³ mid → out. Both add a centre-cropped shortcut before the last

@@ -5,7 +5,7 @@
  * K columns and the row sums are matrix products with a column of ones.
  */
 import * as tf from '@tensorflow/tfjs';
-import { customOp } from './custom-op';
+import { customOp } from '../kernels/common/custom-op';
 
 /** Row maxima `[M, K]` → `[M, 1]`, not differentiated (used only to stabilise exponentials). */
 export function rowMax(x: tf.Tensor2D): tf.Tensor2D {

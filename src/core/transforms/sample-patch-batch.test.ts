@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../testing/gpu';
-import type { ActiveBackend } from '../backend/select';
+import type { Device } from '../backend/device';
 import type { Vec3 } from '../data/volume';
 import { isWorkbenchError } from '../errors';
 import { Rng } from '../random';
@@ -35,7 +35,7 @@ const labelAt = (v: TrainingVolumeInput, p: Vec3): number => {
 const cell = (n: number, x: number, y: number, z: number, p = 0) => ((p * n + z) * n + y) * n + x;
 
 describe('GPU patch sampler geometry', () => {
-  let b: ActiveBackend;
+  let b: Device;
   let set: GpuTrainingSet;
   beforeAll(async () => {
     b = await webgpuForTests();
@@ -44,29 +44,30 @@ describe('GPU patch sampler geometry', () => {
 
   it('identity copies source voxels exactly (air and background outside), shapes and dtypes as documented', async () => {
     const centres: Vec3[] = [[11, 9, 8], [1, 18, 15]];
-    const batch = cutPatches(set, identityTransforms(centres.map((centre) => ({ image: 0, centre }))), GEOM);
-    expect(batch.full.shape).toEqual([2, F, F, F, 1]);
-    expect(batch.context.shape).toEqual([2, C, C, C, 1]);
-    expect(batch.labels!.shape).toEqual([2, O, O, O]);
-    expect(batch.full.dtype).toBe('float32');
-    expect(batch.labels!.dtype).toBe('int32');
-    const [full, labels] = await Promise.all([batch.full.data(), batch.labels!.data()]);
-    b.monitor!.check('identity patch test');
-    let bad = 0;
-    let outside = 0;
-    centres.forEach((c, p) => {
-      for (let z = 0; z < F; z++) for (let y = 0; y < F; y++) for (let x = 0; x < F; x++) {
-        const src: Vec3 = [c[0] - 4 - 3 + x, c[1] - 4 - 3 + y, c[2] - 4 - 3 + z];
-        if (src.some((s, a) => s < 0 || s >= vol.dims[a])) outside++;
-        if (full[cell(F, x, y, z, p)] !== at(vol, src, RANGE.min)) bad++;
-      }
-      for (let z = 0; z < O; z++) for (let y = 0; y < O; y++) for (let x = 0; x < O; x++) {
-        if (labels[cell(O, x, y, z, p)] !== labelAt(vol, [c[0] - 4 + x, c[1] - 4 + y, c[2] - 4 + z])) bad++;
-      }
+    await b.run('identity patch test', async () => {
+      const batch = cutPatches(set, identityTransforms(centres.map((centre) => ({ image: 0, centre }))), GEOM);
+      expect(batch.full.shape).toEqual([2, F, F, F, 1]);
+      expect(batch.context.shape).toEqual([2, C, C, C, 1]);
+      expect(batch.labels!.shape).toEqual([2, O, O, O]);
+      expect(batch.full.dtype).toBe('float32');
+      expect(batch.labels!.dtype).toBe('int32');
+      const [full, labels] = await Promise.all([batch.full.data(), batch.labels!.data()]);
+      let bad = 0;
+      let outside = 0;
+      centres.forEach((c, p) => {
+        for (let z = 0; z < F; z++) for (let y = 0; y < F; y++) for (let x = 0; x < F; x++) {
+          const src: Vec3 = [c[0] - 4 - 3 + x, c[1] - 4 - 3 + y, c[2] - 4 - 3 + z];
+          if (src.some((s, a) => s < 0 || s >= vol.dims[a])) outside++;
+          if (full[cell(F, x, y, z, p)] !== at(vol, src, RANGE.min)) bad++;
+        }
+        for (let z = 0; z < O; z++) for (let y = 0; y < O; y++) for (let x = 0; x < O; x++) {
+          if (labels[cell(O, x, y, z, p)] !== labelAt(vol, [c[0] - 4 + x, c[1] - 4 + y, c[2] - 4 + z])) bad++;
+        }
+      });
+      expect(outside).toBeGreaterThan(100); // the second patch really crosses the border
+      expect(bad).toBe(0);
+      tf.dispose([batch.full, batch.context, batch.labels!]);
     });
-    expect(outside).toBeGreaterThan(100); // the second patch really crosses the border
-    expect(bad).toBe(0);
-    tf.dispose([batch.full, batch.context, batch.labels!]);
   });
 
   it('under identity, each context voxel is the 4³ box mean of the full-res block it covers', async () => {
@@ -105,26 +106,27 @@ describe('GPU patch sampler geometry', () => {
       image[i] = m.v;
       labels[i] = m.v;
     }
-    const s = uploadTrainingSet([{ image, labels, dims }], { valueRange: { min: 0, max: 4 } });
-    const t: PatchTransform = { image: 0, centre: c, matrix: patchMatrix({ degreesZYX: k.degrees, patchSpacing: k.spacing, sourceSpacing: [1, 1, 1] }), intensity: IDENTITY_INTENSITY };
-    const batch = cutPatches(s, [t], GEOM);
-    const [full, lab] = await Promise.all([batch.full.data(), batch.labels!.data()]);
-    b.monitor!.check(`pattern test ${k.name}`);
-    const expectedFull = new Float32Array(F ** 3);
-    const expectedLab = new Int32Array(O ** 3);
-    for (const m of marks) {
-      const u = k.where(m.s);
-      if (!u.every(Number.isInteger)) continue;
-      const f = u.map((v) => v + O / 2 + GEOM.rFull) as Vec3;
-      if (f.every((v) => v >= 0 && v < F)) expectedFull[cell(F, f[0], f[1], f[2])] = m.v;
-      const l = u.map((v) => v + O / 2) as Vec3;
-      if (l.every((v) => v >= 0 && v < O)) expectedLab[cell(O, l[0], l[1], l[2])] = m.v;
-    }
-    expect(Array.from(full)).toEqual(Array.from(expectedFull));
-    expect(Array.from(lab)).toEqual(Array.from(expectedLab));
-    expect(expectedLab.some((v) => v !== 0)).toBe(true);
-    tf.dispose([batch.full, batch.context, batch.labels!]);
-    s.dispose();
+    await b.run(`pattern test ${k.name}`, async () => {
+      const s = uploadTrainingSet([{ image, labels, dims }], { valueRange: { min: 0, max: 4 } });
+      const t: PatchTransform = { image: 0, centre: c, matrix: patchMatrix({ degreesZYX: k.degrees, patchSpacing: k.spacing, sourceSpacing: [1, 1, 1] }), intensity: IDENTITY_INTENSITY };
+      const batch = cutPatches(s, [t], GEOM);
+      const [full, lab] = await Promise.all([batch.full.data(), batch.labels!.data()]);
+      const expectedFull = new Float32Array(F ** 3);
+      const expectedLab = new Int32Array(O ** 3);
+      for (const m of marks) {
+        const u = k.where(m.s);
+        if (!u.every(Number.isInteger)) continue;
+        const f = u.map((v) => v + O / 2 + GEOM.rFull) as Vec3;
+        if (f.every((v) => v >= 0 && v < F)) expectedFull[cell(F, f[0], f[1], f[2])] = m.v;
+        const l = u.map((v) => v + O / 2) as Vec3;
+        if (l.every((v) => v >= 0 && v < O)) expectedLab[cell(O, l[0], l[1], l[2])] = m.v;
+      }
+      expect(Array.from(full)).toEqual(Array.from(expectedFull));
+      expect(Array.from(lab)).toEqual(Array.from(expectedLab));
+      expect(expectedLab.some((v) => v !== 0)).toBe(true);
+      tf.dispose([batch.full, batch.context, batch.labels!]);
+      s.dispose();
+    });
   });
 
   it('a seed reproduces a batch; another seed changes it; split tensors match the CPU reference', async () => {

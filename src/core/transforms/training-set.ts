@@ -5,7 +5,8 @@
  * On backends without WebGPU the same packed arrays stay in memory and the CPU reference cuts patches.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { DeviceLimits } from '../backend/device';
+import { checkBufferFits } from '../data/checks';
 import type { Vec3 } from '../data/volume';
 import { WorkbenchError } from '../errors';
 import { LABELS_PER_WORD, MAX_LABEL, MAX_VOLUME_SIDE, NO_LABELS } from '../kernels/patch-sampler/patch-sampler.layout';
@@ -158,25 +159,17 @@ export class GpuTrainingSet {
 /** The DESIGN contract's name for an uploaded volume: a set (of one or more volumes). */
 export type GpuTrainingVolume = GpuTrainingSet;
 
-function checkFitsDevice(packed: PackedTrainingSet): void {
-  const limits = (tf.backend() as WebGPUBackend).device?.limits;
-  if (!limits) return;
-  const bytes = packed.image.length * 4;
-  const cap = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  if (bytes > cap) {
-    const mb = (b: number) => `${Math.round(b / 2 ** 20)} MB`;
-    throw new WorkbenchError('too-large', `The training volumes need ${mb(bytes)} in one GPU buffer but this GPU allows ${mb(cap)}; use fewer or coarser volumes.`);
-  }
-}
-
 /**
  * Uploads training volumes once. On WebGPU they become two GPU buffers; elsewhere they stay in memory.
- * `valueRange.min` is the air value read outside a volume (default: the smallest voxel value).
+ * `valueRange.min` is the air value read outside a volume (default: the smallest voxel value). With
+ * `limits` (the Device's), volumes that do not fit in one buffer are refused (`checkBufferFits`).
  */
-export function uploadTrainingSet(vols: readonly TrainingVolumeInput[], opts: { valueRange?: { min: number; max: number } } = {}): GpuTrainingSet {
+export function uploadTrainingSet(vols: readonly TrainingVolumeInput[], opts: { valueRange?: { min: number; max: number }; limits?: DeviceLimits } = {}): GpuTrainingSet {
   const packed = packTrainingSet(vols, opts);
   const onGpu = tf.getBackend() === 'webgpu';
-  if (onGpu) checkFitsDevice(packed);
+  if (onGpu && opts.limits) {
+    checkBufferFits(packed.image.length * 4, opts.limits, (need, allowed) => `The training volumes need ${need} in one GPU buffer but this GPU allows ${allowed}; use fewer or coarser volumes.`);
+  }
   return new GpuTrainingSet(packed, onGpu);
 }
 

@@ -1,13 +1,10 @@
 import { useMemo, useState } from 'react';
 import type { LossName, PresetName, SamplerName, TrainOptions, VolumeInfo } from '../../api/types';
-import { useAppStore } from '../store';
-import { demoTrainingDefaults } from '../training-controller';
+import { demoTrainingDefaults, SAMPLER_NAMES, TRAINING_DEFAULTS } from '../../core/engines/training-defaults';
+import { LOSS_NAMES, LOSS_TITLES } from '../../core/losses/loss-names';
+import { PRESET_NAMES, PRESET_TITLES } from '../../core/networks/presets';
+import { softwareCompute, useAppStore } from '../store';
 import { useSegmentationStore } from '../store/segmentation';
-
-function isSoftware(): boolean {
-  const b = useAppStore.getState().backend;
-  return !b || b.name !== 'webgpu' || /swiftshader|llvmpipe|software/i.test(b.adapter);
-}
 
 function labelled(vols: VolumeInfo[]): VolumeInfo[] {
   return vols.filter((v) => v.role === 'image' && vols.some((l) => l.role === 'label' && l.imageId === v.id));
@@ -26,18 +23,18 @@ function NumberField(p: { label: string; value: number; step?: number; min?: num
 export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart: (o: TrainOptions) => void }) {
   const volumes = useAppStore((s) => s.volumes);
   const candidates = useMemo(() => labelled(volumes), [volumes]);
-  const d = useMemo(() => demoTrainingDefaults(isSoftware()), []);
+  const d = useMemo(() => demoTrainingDefaults(softwareCompute()), []);
   const [train, setTrain] = useState<string[] | undefined>();
   const [val, setVal] = useState<string[] | undefined>();
   const [classes, setClasses] = useState<number[] | undefined>();
   const [preset, setPreset] = useState<PresetName>(d.preset!);
-  const [sampler, setSampler] = useState<SamplerName>('isample');
-  const [epsilon, setEpsilon] = useState(0.01);
-  const [loss, setLoss] = useState<LossName>('cross-entropy');
-  const [lr, setLr] = useState(0.05);
+  const [sampler, setSampler] = useState<SamplerName>(TRAINING_DEFAULTS.sampler);
+  const [epsilon, setEpsilon] = useState<number>(TRAINING_DEFAULTS.epsilon);
+  const [loss, setLoss] = useState<LossName>(TRAINING_DEFAULTS.loss);
+  const [lr, setLr] = useState<number>(TRAINING_DEFAULTS.learningRate);
   const [iterations, setIterations] = useState(d.iterations!);
   const [batchSize, setBatchSize] = useState(d.batchSize!);
-  const [seed, setSeed] = useState(1);
+  const [seed, setSeed] = useState<number>(TRAINING_DEFAULTS.seed);
   const [spacing, setSpacing] = useState(d.spacing![0]);
   const [resumeFrom, setResumeFrom] = useState('');
   const models = useSegmentationStore((s) => s.models);
@@ -81,23 +78,18 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
       <div className="field-grid">
         <label className="field">Network
           <select value={preset} data-testid="train.preset" onChange={(e) => setPreset(e.currentTarget.value as PresetName)}>
-            <option value="tiny">tiny (CI-sized)</option>
-            <option value="small">small (laptop GPU)</option>
-            <option value="paper">paper (649k params)</option>
+            {PRESET_NAMES.map((n) => <option key={n} value={n}>{PRESET_TITLES[n]}</option>)}
           </select>
         </label>
         <label className="field">Sampler
           <select value={sampler} data-testid="train.sampler" onChange={(e) => setSampler(e.currentTarget.value as SamplerName)}>
-            <option value="isample">isample</option>
-            <option value="uniform">uniform</option>
+            {SAMPLER_NAMES.map((n) => <option key={n} value={n}>{n}</option>)}
           </select>
         </label>
         {sampler === 'isample' && <NumberField label="ε" value={epsilon} step={0.01} testId="train.epsilon" onChange={setEpsilon} />}
         <label className="field">Loss
           <select value={loss} data-testid="train.loss" onChange={(e) => setLoss(e.currentTarget.value as LossName)}>
-            <option value="cross-entropy">cross-entropy</option>
-            <option value="iou">soft IoU (Jaccard)</option>
-            <option value="dice">soft Dice</option>
+            {LOSS_NAMES.map((n) => <option key={n} value={n}>{LOSS_TITLES[n]}</option>)}
           </select>
         </label>
         <NumberField label="Learning rate" value={lr} step={0.001} testId="train.lr" onChange={setLr} />

@@ -67,3 +67,11 @@ export const WINDOW_PRESETS: Record<Exclude<WindowPreset, 'full'>, { min: number
   lung: { min: -1350, max: 150, label: 'Lung (W1500 L−600)' },
   bone: { min: -500, max: 1300, label: 'Bone (W1800 L400)' },
 };
+
+/**
+ * True while the backend is not known yet or when compute runs on the CPU: the engine decides it once
+ * (`BackendStatus.software`, from src/core/backend/adapter.ts); the UI does not guess from adapter names.
+ */
+export function softwareCompute(): boolean {
+  return useAppStore.getState().backend?.software ?? true;
+}

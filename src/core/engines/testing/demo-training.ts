@@ -1,4 +1,6 @@
 /** Test helpers for the Trainer: the demo scan with its labels in a store, and waiting for a run to end. */
+import { beforeAll } from 'vitest';
+import { webgpuForTests } from '../../../testing/gpu';
 import { DEMO_LABELS, readNifti } from '../../data';
 import { repoFile } from '../../data/testing/repo-files';
 import type { Trainer } from '../trainer';
@@ -11,6 +13,14 @@ export function demoStore(): { store: VolumeStore; imageId: string } {
   const names = Object.fromEntries(Object.entries(DEMO_LABELS).map(([k, v]) => [k, v.name]));
   store.add(readNifti(repoFile('public/demo/labels-organs4.nii.gz'), 'labels-organs4.nii.gz'), 'label', { imageId: img.info.id, labels: names });
   return { store, imageId: img.info.id };
+}
+
+/** `demoStore()` for a describe block whose tests train on real WebGPU (started before its first test). */
+export function demoStoreOnWebGPU(): { store: VolumeStore; imageId: string } {
+  beforeAll(async () => {
+    await webgpuForTests();
+  });
+  return demoStore();
 }
 
 /** Resolves once the trainer's run is done or failed. */

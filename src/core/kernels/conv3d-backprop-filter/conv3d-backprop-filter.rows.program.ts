@@ -2,11 +2,10 @@
  * The conv3d filter gradient without workgroup memory (for CPU adapters, see
  * filter-grad-rows.source.ts). Output: partial sums [splits, KD·KH·KW·Cin·Cout] for PartialSumProgram.
  */
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { ceilDiv, prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
-import type { ProgramUniform } from '../conv3d-common/halo-conv.program';
-import { dispatch2d, splitChannels, type KernelLimits } from '../conv3d-common/tiling';
-import { filterGradRowsSource, rowsVec4In, rowsVec4Out, type RowsTiling } from './filter-grad-rows.source';
+import { splitChannels, type KernelLimits } from '../conv3d-common/tiling';
+import { FilterGradPartialsProgram } from './conv3d-backprop-filter.program';
+import { filterGradRowsSource, rowsVec4In, type RowsTiling } from './filter-grad-rows.source';
 
 /** Runs of output rows the work is split into: enough workgroups for every core, few partial sums. */
 const TARGET_WORKGROUPS = 256;
@@ -38,38 +37,21 @@ export function rowsTiling(g: Conv3DGeometry, limits: KernelLimits): RowsTiling 
   };
 }
 
-export class Conv3DBackpropFilterRowsProgram implements WebGPUProgram {
-  readonly outputShape: number[];
-  shaderKey: string;
-  readonly dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-  readonly variableNames = ['x', 'dy'];
-  readonly variableComponents: number[];
-  readonly outputComponent: number;
+export class Conv3DBackpropFilterRowsProgram extends FilterGradPartialsProgram<RowsTiling> {
   readonly uniforms = 'pads : vec3<i32>, totalRows : i32, rowsPerSplit : i32,';
-  readonly workgroupSize: [number, number, number];
-  readonly tiling: RowsTiling;
-  readonly uniformData: ProgramUniform[];
-  readonly partials: number;
 
-  constructor(private readonly g: Conv3DGeometry, limits: KernelLimits) {
-    const t = rowsTiling(g, limits);
-    this.tiling = t;
-    this.partials = t.splits;
-    this.outputShape = [t.splits, prod3(g.kernel) * g.inChannels * g.outChannels];
-    this.variableComponents = [rowsVec4In(g) ? 4 : 1, rowsVec4Out(g) ? 4 : 1];
-    this.outputComponent = rowsVec4Out(g) ? 4 : 1;
-    this.workgroupSize = [t.workgroupSize, 1, 1];
-    this.dispatch = dispatch2d(t.splits * t.chunks * t.channels.tiles, limits.maxComputeWorkgroupsPerDimension);
-    this.uniformData = [
-      { type: 'int32', data: [...g.pads] },
-      { type: 'int32', data: [t.totalRows] },
-      { type: 'int32', data: [t.rowsPerSplit] },
-    ];
-    this.shaderKey = [
-      'conv3dFilterGradRows', g.inChannels, g.outChannels, g.kernel.join('.'), g.strides.join('.'), g.dilations.join('.'),
-      t.rc, t.groupsPerWorkgroup, t.chunks, t.channels.tiles, t.channels.threadsN, t.channels.rnv,
-    ].join('_');
+  constructor(g: Conv3DGeometry, limits: KernelLimits, t = rowsTiling(g, limits)) {
+    super(g, limits, t, {
+      partials: t.splits,
+      workgroups: t.splits * t.chunks * t.channels.tiles,
+      vec4In: rowsVec4In(g),
+      uniformData: [
+        { type: 'int32', data: [...g.pads] },
+        { type: 'int32', data: [t.totalRows] },
+        { type: 'int32', data: [t.rowsPerSplit] },
+      ],
+      shaderKey: ['conv3dFilterGradRows', t.rc, t.groupsPerWorkgroup, t.chunks, t.channels.tiles, t.channels.threadsN, t.channels.rnv],
+    });
   }
 
   getUserCode(): string {

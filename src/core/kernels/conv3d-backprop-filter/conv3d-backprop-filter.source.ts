@@ -7,10 +7,10 @@
  * and reads dy rows as vec4s from global memory. VS thread groups split a block's voxels; every
  * (run, group) writes its own partial dW, summed afterwards by PartialSumProgram.
  */
+import { range, wgslConstants, writeVec4Fn } from '../common/wgsl';
 import { prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
+import { blockOriginWgsl, stageHaloWgsl } from '../conv3d-common/halo-conv.source';
 import type { FilterGradTiling } from './filter-tiling';
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 export const vec4Out = (g: Conv3DGeometry): boolean => g.outChannels % 4 === 0;
 
@@ -26,10 +26,11 @@ function constants(g: Conv3DGeometry, t: FilterGradTiling): string {
     CO_TILES: t.channels.tiles, NCHUNK: t.chunks, VS: t.vs, WG: t.workgroupSize,
     DW_SIZE: prod3(g.kernel) * g.inChannels * g.outChannels,
   };
-  return Object.entries(c).map(([k, v]) => `const ${k} : i32 = ${v};`).join('\n');
+  return wgslConstants(c);
 }
 
-function dyLoad(g: Conv3DGeometry): string {
+/** `fn loadDy4(i)`: four output channels of dy from flat index i (clamped inside dy when not bound as vec4s). Shared with the rows variant. */
+export function dyLoadFn(g: Conv3DGeometry): string {
   if (vec4Out(g)) return 'fn loadDy4(i : i32) -> vec4<f32> { return dy[i / 4]; }';
   return `fn loadDy4(i : i32) -> vec4<f32> {
   let last = arrayLength(&dy) - 1u;
@@ -37,14 +38,42 @@ function dyLoad(g: Conv3DGeometry): string {
 }`;
 }
 
-function writeFn(g: Conv3DGeometry): string {
-  if (vec4Out(g)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }';
-  return `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
-  if (co + 0 < CO) { result[idx + 0] = v.x; }
-  if (co + 1 < CO) { result[idx + 1] = v.y; }
-  if (co + 2 < CO) { result[idx + 2] = v.z; }
-  if (co + 3 < CO) { result[idx + 3] = v.w; }
-}`;
+/**
+ * WGSL: the start of both filter-gradient programs' main: the workgroup's channel tile ct, chunk cc and
+ * split sp, and the thread's taps (kd, kh), with `r` left for the rest of the thread index.
+ */
+export function filterGradThreadWgsl(): string {
+  return `let li = i32(localIndex);
+  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+  let ct = wgFlat % CO_TILES;
+  let cc = (wgFlat / CO_TILES) % NCHUNK;
+  let sp = wgFlat / (CO_TILES * NCHUNK);
+  var r = li;
+  let kh = r % KH; r = r / KH;
+  let kd = r % KD; r = r / KD;`;
+}
+
+/** The accumulators acc_{rc}_{kw}_{n} of one thread (RC input channels × KW taps × RNV vec4s). Shared with the rows variant. */
+export function filterGradAccumulators(g: Conv3DGeometry, rc: number, rnv: number): string {
+  return range(rc)
+    .flatMap((c) => range(g.kernel[2]).flatMap((kw) => range(rnv).map((n) => `var acc_${c}_${kw}_${n} = vec4<f32>(0.0);`)))
+    .join('\n  ');
+}
+
+/**
+ * Writes the accumulators into the partial dW at `part`: `ci` is the WGSL expression of the thread's
+ * first input channel. Shared with the rows variant.
+ */
+export function filterGradWriteBack(g: Conv3DGeometry, rc: number, rnv: number, ci: string): string {
+  const lines: string[] = [];
+  for (const c of range(rc))
+    for (const kw of range(g.kernel[2])) {
+      lines.push(`if (${ci} + ${c} < CI) {`);
+      lines.push(`  let wb = part + ((tap0 + ${kw}) * CI + ${ci} + ${c}) * CO + coBase;`);
+      for (const n of range(rnv)) lines.push(`  writeVec4(wb + ${n * 4}, coBase + ${n * 4}, acc_${c}_${kw}_${n});`);
+      lines.push('}');
+    }
+  return lines.join('\n  ');
 }
 
 function inner(g: Conv3DGeometry, t: FilterGradTiling): string {
@@ -58,39 +87,17 @@ function inner(g: Conv3DGeometry, t: FilterGradTiling): string {
   return lines.join('\n        ');
 }
 
-function writeBack(g: Conv3DGeometry, t: FilterGradTiling): string {
-  const lines: string[] = [];
-  for (const rc of range(t.rc))
-    for (const kw of range(g.kernel[2])) {
-      lines.push(`if (ciBase + ${rc} < CI) {`);
-      lines.push(`  let wb = part + ((tap0 + ${kw}) * CI + ciBase + ${rc}) * CO + coBase;`);
-      for (const n of range(t.channels.rnv)) lines.push(`  writeVec4(wb + ${n * 4}, coBase + ${n * 4}, acc_${rc}_${kw}_${n});`);
-      lines.push('}');
-    }
-  return lines.join('\n  ');
-}
-
 export function filterGradSource(g: Conv3DGeometry, t: FilterGradTiling): string {
-  const accs = range(t.rc).flatMap((rc) =>
-    range(g.kernel[2]).flatMap((kw) => range(t.channels.rnv).map((n) => `var acc_${rc}_${kw}_${n} = vec4<f32>(0.0);`)),
-  );
   return `
 ${constants(g, t)}
 var<workgroup> xs : array<f32, ${t.ck * prod3(t.halo)}>;
 
-${dyLoad(g)}
+${dyLoadFn(g)}
 
-${writeFn(g)}
+${writeVec4Fn(vec4Out(g))}
 
 fn main(index : i32) {
-  let li = i32(localIndex);
-  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
-  let ct = wgFlat % CO_TILES;
-  let cc = (wgFlat / CO_TILES) % NCHUNK;
-  let sp = wgFlat / (CO_TILES * NCHUNK);
-  var r = li;
-  let kh = r % KH; r = r / KH;
-  let kd = r % KD; r = r / KD;
+  ${filterGradThreadWgsl()}
   let rcg = r % RCG; r = r / RCG;
   let tn = r % THREADS_N;
   let grp = r / THREADS_N;
@@ -98,26 +105,13 @@ fn main(index : i32) {
   let coBase = ct * TNV * 4 + tn * RNV * 4;
   let xDims = vec3<i32>(uniforms.xShape.y, uniforms.xShape.z, uniforms.xShape.w);
   let oDims = vec3<i32>(uniforms.dyShape.y, uniforms.dyShape.z, uniforms.dyShape.w);
-  ${accs.join('\n  ')}
+  ${filterGradAccumulators(g, t.rc, t.channels.rnv)}
   for (var i = 0; i < uniforms.blocksPerSplit; i++) {
     var blk = sp * uniforms.blocksPerSplit + i;
     let blockLive = blk < uniforms.totalBlocks;
-    let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;
-    let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;
-    let bd = blk % uniforms.nBlocks.x;
-    let b = blk / uniforms.nBlocks.x;
-    let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);
+    ${blockOriginWgsl('    ')}
     let h0 = o0 * vec3<i32>(SD, SH, SW) - uniforms.pads;
-    for (var e = li; e < CK * HALO; e += WG) {
-      let ci = e % CK;
-      let p = e / CK;
-      let gx = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
-      var v = 0.0;
-      if (blockLive && c0 + ci < CI && all(gx >= vec3<i32>(0)) && all(gx < xDims)) {
-        v = x[(((b * xDims.x + gx.x) * xDims.y + gx.y) * xDims.z + gx.z) * CI + c0 + ci];
-      }
-      xs[ci * HALO + p] = v;
-    }
+    ${stageHaloWgsl({ src: 'x', channels: 'CI', dims: 'xDims', live: 'blockLive', origin: 'h0' })}
     workgroupBarrier();
     for (var v = grp; v < BV; v += VS) {
       let vw = v % BW;
@@ -134,7 +128,7 @@ fn main(index : i32) {
   let ciBase = c0 + rcg * RC;
   let tap0 = (kd * KH + kh) * KW;
   let part = (sp * VS + grp) * DW_SIZE;
-  ${writeBack(g, t)}
+  ${filterGradWriteBack(g, t.rc, t.channels.rnv, 'ciBase')}
 }
 `;
 }

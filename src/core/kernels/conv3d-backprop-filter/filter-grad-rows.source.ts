@@ -7,7 +7,9 @@
  * run of rows; per output voxel it loads KW x values and RNV dy vec4s for RC·KW·RNV vec4 multiply-adds.
  * Every run writes its own partial dW, summed afterwards by PartialSumProgram.
  */
+import { range, wgslConstants, writeVec4Fn } from '../common/wgsl';
 import { prod3, type Conv3DGeometry } from '../conv3d-common/geometry';
+import { dyLoadFn, filterGradAccumulators, filterGradThreadWgsl, filterGradWriteBack } from './conv3d-backprop-filter.source';
 import type { ChannelSplit } from '../conv3d-common/tiling';
 
 export interface RowsTiling {
@@ -23,8 +25,6 @@ export interface RowsTiling {
   totalRows: number;
 }
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
 function constants(g: Conv3DGeometry, t: RowsTiling): string {
   const c: Record<string, number> = {
     KD: g.kernel[0], KH: g.kernel[1], KW: g.kernel[2],
@@ -34,28 +34,16 @@ function constants(g: Conv3DGeometry, t: RowsTiling): string {
     RNV: t.channels.rnv, TNV: t.channels.threadsN * t.channels.rnv, THREADS_N: t.channels.threadsN,
     CO_TILES: t.channels.tiles, NCHUNK: t.chunks, DW_SIZE: prod3(g.kernel) * g.inChannels * g.outChannels,
   };
-  return Object.entries(c).map(([k, v]) => `const ${k} : i32 = ${v};`).join('\n');
+  return wgslConstants(c);
 }
 
 export const rowsVec4In = (g: Conv3DGeometry): boolean => g.inChannels % 4 === 0;
 export const rowsVec4Out = (g: Conv3DGeometry): boolean => g.outChannels % 4 === 0;
 
 function helpers(g: Conv3DGeometry): string {
-  const dy = rowsVec4Out(g)
-    ? 'fn loadDy4(i : i32) -> vec4<f32> { return dy[i / 4]; }'
-    : `fn loadDy4(i : i32) -> vec4<f32> {
-  let last = i32(arrayLength(&dy)) - 1;
-  return vec4<f32>(dy[min(i, last)], dy[min(i + 1, last)], dy[min(i + 2, last)], dy[min(i + 3, last)]);
-}`;
-  const write = rowsVec4Out(g)
-    ? 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }'
-    : `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
-  if (co + 0 < CO) { result[idx + 0] = v.x; }
-  if (co + 1 < CO) { result[idx + 1] = v.y; }
-  if (co + 2 < CO) { result[idx + 2] = v.z; }
-  if (co + 3 < CO) { result[idx + 3] = v.w; }
-}`;
-  return `${dy}\n\n${write}`;
+  return `${dyLoadFn(g)}
+
+${writeVec4Fn(rowsVec4Out(g))}`;
 }
 
 function xLoad(g: Conv3DGeometry, iw: string): string {
@@ -99,43 +87,21 @@ function rowLoop(g: Conv3DGeometry, t: RowsTiling): string {
       }`;
 }
 
-function writeBack(g: Conv3DGeometry, t: RowsTiling): string {
-  const lines: string[] = [];
-  for (const rc of range(t.rc))
-    for (const kw of range(g.kernel[2])) {
-      lines.push(`if (cg * RC + ${rc} < CI) {`);
-      lines.push(`  let wb = part + ((tap0 + ${kw}) * CI + cg * RC + ${rc}) * CO + coBase;`);
-      for (const n of range(t.channels.rnv)) lines.push(`  writeVec4(wb + ${n * 4}, coBase + ${n * 4}, acc_${rc}_${kw}_${n});`);
-      lines.push('}');
-    }
-  return lines.join('\n  ');
-}
-
 export function filterGradRowsSource(g: Conv3DGeometry, t: RowsTiling): string {
-  const accs = range(t.rc).flatMap((rc) =>
-    range(g.kernel[2]).flatMap((kw) => range(t.channels.rnv).map((n) => `var acc_${rc}_${kw}_${n} = vec4<f32>(0.0);`)),
-  );
   return `
 ${constants(g, t)}
 
 ${helpers(g)}
 
 fn main(index : i32) {
-  let li = i32(localIndex);
-  let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
-  let ct = wgFlat % CO_TILES;
-  let chunk = (wgFlat / CO_TILES) % NCHUNK;
-  let sp = wgFlat / (CO_TILES * NCHUNK);
-  var r = li;
-  let kh = r % KH; r = r / KH;
-  let kd = r % KD; r = r / KD;
-  let cg = chunk * GPW + r % GPW;
+  ${filterGradThreadWgsl()}
+  let cg = cc * GPW + r % GPW;
   let tn = r / GPW;
   if (cg >= CG || tn >= THREADS_N) { return; }
   let coBase = ct * TNV * 4 + tn * RNV * 4;
   let xDims = vec3<i32>(uniforms.xShape.y, uniforms.xShape.z, uniforms.xShape.w);
   let oDims = vec3<i32>(uniforms.dyShape.y, uniforms.dyShape.z, uniforms.dyShape.w);
-  ${accs.join('\n  ')}
+  ${filterGradAccumulators(g, t.rc, t.channels.rnv)}
   let rowEnd = min((sp + 1) * uniforms.rowsPerSplit, uniforms.totalRows);
   for (var row = sp * uniforms.rowsPerSplit; row < rowEnd; row++) {
     let oh = row % oDims.y;
@@ -150,7 +116,7 @@ fn main(index : i32) {
   }
   let tap0 = (kd * KH + kh) * KW;
   let part = sp * DW_SIZE;
-  ${writeBack(g, t)}
+  ${filterGradWriteBack(g, t.rc, t.channels.rnv, 'cg * RC')}
 }
 `;
 }

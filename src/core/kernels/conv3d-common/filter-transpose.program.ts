@@ -5,7 +5,9 @@
  */
 import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { prod3, type Vec3 } from './geometry';
-import { dispatch2d, type KernelLimits } from './tiling';
+import { flatDispatch2d } from '../common/flat-program';
+import { FLAT_WORKGROUP_SIZE } from '../common/wgsl';
+import type { KernelLimits } from './tiling';
 
 export class FilterTransposeProgram implements WebGPUProgram {
   readonly outputShape: number[];
@@ -13,7 +15,7 @@ export class FilterTransposeProgram implements WebGPUProgram {
   readonly dispatchLayout = { x: [0, 1, 2, 3, 4] };
   readonly dispatch: [number, number, number];
   readonly variableNames = ['W'];
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
+  readonly workgroupSize: [number, number, number] = [FLAT_WORKGROUP_SIZE, 1, 1];
   readonly size = true;
 
   constructor(
@@ -25,7 +27,7 @@ export class FilterTransposeProgram implements WebGPUProgram {
   ) {
     this.outputShape = [...kernel, outChannels, inChannels];
     const n = prod3(kernel) * inChannels * outChannels;
-    this.dispatch = dispatch2d(Math.ceil(n / 64), limits.maxComputeWorkgroupsPerDimension);
+    this.dispatch = flatDispatch2d(n, limits.maxComputeWorkgroupsPerDimension);
     this.shaderKey = `conv3dFilterTranspose_${kernel.join('.')}_${inChannels}_${outChannels}_${flip}`;
   }
 

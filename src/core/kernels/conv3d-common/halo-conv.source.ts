@@ -23,6 +23,7 @@
  *                        W = the filter with its channel axes swapped (always 'workgroup' staging)
  * W is [KD, KH, KW, CR, CO] (bound as vec4s when CO is a multiple of 4) except with readsOriginalFilter.
  */
+import { range, wgslConstants, writeVec4Fn } from '../common/wgsl';
 import { prod3, type Vec3 } from './geometry';
 import type { HaloConvTiling, HaloMode } from './tiling';
 
@@ -46,8 +47,6 @@ export function readsOriginalFilter(p: Pick<HaloConvSourceSpec, 'mode' | 'reduce
   return p.mode === 'input-unit-stride' && p.tiling.staging === 'global' && p.reduceChannels % 4 === 0;
 }
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
 function constants(p: HaloConvSourceSpec): string {
   const t = p.tiling;
   const tnv = t.channels.threadsN * t.channels.rnv;
@@ -62,7 +61,7 @@ function constants(p: HaloConvSourceSpec): string {
     DD: p.dilations[0], DH: p.dilations[1], DW: p.dilations[2],
     WG: t.workgroupSize, VT: t.block[0] * t.block[1] * (t.block[2] / t.rm),
   };
-  return Object.entries(c).map(([k, v]) => `const ${k} : i32 = ${v};`).join('\n');
+  return wgslConstants(c);
 }
 
 /** True when W and the result can be bound as vec4 arrays. */
@@ -235,35 +234,45 @@ function loadW4Fn(p: HaloConvSourceSpec): string {
 }`;
 }
 
+/**
+ * WGSL: stages the block's input halo for CK channels from c0 in workgroup memory xs [ci][hd][hh][hw],
+ * reading `src` [N, D, H, W, channels] (shape `dims`, batch b) around `origin`; 0 outside the source or
+ * where `live` is false. Shared by the halo convolution and the filter gradient.
+ */
+export function stageHaloWgsl(o: { src: string; channels: string; dims: string; live: string; origin: string }): string {
+  return `for (var e = li; e < CK * HALO; e += WG) {
+      let ci = e % CK;
+      let p = e / CK;
+      let g = ${o.origin} + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
+      var v = 0.0;
+      if (${o.live} && c0 + ci < ${o.channels} && all(g >= vec3<i32>(0)) && all(g < ${o.dims})) {
+        v = ${o.src}[(((b * ${o.dims}.x + g.x) * ${o.dims}.y + g.y) * ${o.dims}.z + g.z) * ${o.channels} + c0 + ci];
+      }
+      xs[ci * HALO + p] = v;
+    }`;
+}
+
+/** WGSL: block coordinates (bd, bh, bw) and batch b from the flat block index `blk`, and the block's first output voxel o0. */
+export function blockOriginWgsl(indent: string): string {
+  return [
+    'let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;',
+    'let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;',
+    'let bd = blk % uniforms.nBlocks.x;',
+    'let b = blk / uniforms.nBlocks.x;',
+    'let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);',
+  ].join(`\n${indent}`);
+}
+
 function stagedLoop(p: HaloConvSourceSpec): string {
   const src = p.src;
   return `
   for (var c0 = 0; c0 < uniforms.loops.w; c0 += CK) {
-    for (var e = li; e < CK * HALO; e += WG) {
-      let ci = e % CK;
-      let p = e / CK;
-      let g = h0 + vec3<i32>(p / (HW * HH), (p / HW) % HH, p % HW);
-      var v = 0.0;
-      if (batchOk && c0 + ci < CR && all(g >= vec3<i32>(0)) && all(g < srcDims)) {
-        v = ${src}[(((b * srcDims.x + g.x) * srcDims.y + g.y) * srcDims.z + g.z) * CR + c0 + ci];
-      }
-      xs[ci * HALO + p] = v;
-    }
+    ${stageHaloWgsl({ src, channels: 'CR', dims: 'srcDims', live: 'batchOk', origin: 'h0' })}
     workgroupBarrier();
     ${p.mode === 'input-strided' ? computeStrided(p) : computeDirect(p)}
     workgroupBarrier();
   }
 `;
-}
-
-function writeVec4Fn(p: HaloConvSourceSpec): string {
-  if (vec4Channels(p.outChannels)) return 'fn writeVec4(idx : i32, co : i32, v : vec4<f32>) { if (co < CO) { result[idx / 4] = v; } }';
-  return `fn writeVec4(idx : i32, co : i32, v : vec4<f32>) {
-  if (co + 0 < CO) { result[idx + 0] = v.x; }
-  if (co + 1 < CO) { result[idx + 1] = v.y; }
-  if (co + 2 < CO) { result[idx + 2] = v.z; }
-  if (co + 3 < CO) { result[idx + 3] = v.w; }
-}`;
 }
 
 export function haloConvSource(p: HaloConvSourceSpec): string {
@@ -280,18 +289,14 @@ fn floorDiv(a : i32, b : i32) -> i32 {
 
 ${loadW4Fn(p)}
 
-${writeVec4Fn(p)}
+${writeVec4Fn(vec4Channels(p.outChannels))}
 
 fn main(index : i32) {
   let li = i32(localIndex);
   let wgFlat = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
   let coTile = wgFlat % CO_TILES;
   var blk = wgFlat / CO_TILES;
-  let bw = blk % uniforms.nBlocks.z; blk = blk / uniforms.nBlocks.z;
-  let bh = blk % uniforms.nBlocks.y; blk = blk / uniforms.nBlocks.y;
-  let bd = blk % uniforms.nBlocks.x;
-  let b = blk / uniforms.nBlocks.x;
-  let o0 = vec3<i32>(bd * BD, bh * BH, bw * BW);
+  ${blockOriginWgsl('  ')}
   let srcDims = vec3<i32>(uniforms.${src}Shape.y, uniforms.${src}Shape.z, uniforms.${src}Shape.w);
   let batchOk = b < uniforms.${src}Shape.x;
   ${origin(p.mode)}

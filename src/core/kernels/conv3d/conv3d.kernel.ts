@@ -3,9 +3,8 @@
  * x: [N, D, H, W, Cin] NDHWC, filter: [KD, KH, KW, Cin, Cout] → y: [N, OD, OH, OW, Cout].
  */
 import { Conv3D, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { conv3dGeometry, type Conv3DPad } from '../conv3d-common/geometry';
-import { assertFloat32, type Triple, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
-import { kernelLimits } from '../conv3d-common/limits';
+import type { Conv3DPad } from '../conv3d-common/geometry';
+import { conv3dKernelStart, type Triple, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { Conv3DProgram } from './conv3d.program';
 
 export interface Conv3DAttrs {
@@ -16,11 +15,9 @@ export interface Conv3DAttrs {
 }
 
 export function fastConv3D(args: WebGPUKernelArgs<'x' | 'filter', Conv3DAttrs>): TensorInfo {
-  const { inputs, backend, attrs } = args;
-  const { x, filter } = inputs;
-  assertFloat32('Conv3D', { x, filter });
-  const g = conv3dGeometry(x.shape, filter.shape, attrs.strides, attrs.dilations ?? 1, attrs.pad);
-  const program = new Conv3DProgram(g, kernelLimits(backend));
+  const { inputs: { x, filter }, backend, attrs } = args;
+  const { g, limits } = conv3dKernelStart('Conv3D', { x, filter }, { x: x.shape, filter: filter.shape, strides: attrs.strides, dilations: attrs.dilations ?? 1, pad: attrs.pad });
+  const program = new Conv3DProgram(g, limits);
   return backend.runWebGPUProgram(program, [x, filter], 'float32', program.uniformData);
 }
 

@@ -49,15 +49,26 @@ export function forEachConvTerm(g: Conv3DGeometry, visit: (yi: number, xi: numbe
         }
 }
 
-/** y [N, OD, OH, OW, Cout] = conv3d(x [N, D, H, W, Cin], w [KD, KH, KW, Cin, Cout]). */
-export function conv3dReference(x: ArrayLike<number>, w: ArrayLike<number>, g: Conv3DGeometry): ReferenceResult {
-  const n = g.batch * prod3(g.outDims) * g.outChannels;
+/**
+ * Sums the convolution's terms into the tensor `into` (y, x or w, its flat indices): each term adds
+ * `product(yi, xi, wi)` to its element's value and its absolute value to the element's magnitude.
+ * The forward conv and both gradients are this sum over the same terms.
+ */
+export function sumConvTerms(g: Conv3DGeometry, into: 'y' | 'x' | 'w', product: (yi: number, xi: number, wi: number) => number): ReferenceResult {
+  const n =
+    into === 'y' ? g.batch * prod3(g.outDims) * g.outChannels : into === 'x' ? g.batch * prod3(g.inDims) * g.inChannels : prod3(g.kernel) * g.inChannels * g.outChannels;
   const values = new Float64Array(n);
   const magnitude = new Float64Array(n);
   forEachConvTerm(g, (yi, xi, wi) => {
-    const p = x[xi] * w[wi];
-    values[yi] += p;
-    magnitude[yi] += Math.abs(p);
+    const i = into === 'y' ? yi : into === 'x' ? xi : wi;
+    const p = product(yi, xi, wi);
+    values[i] += p;
+    magnitude[i] += Math.abs(p);
   });
   return { values, magnitude };
+}
+
+/** y [N, OD, OH, OW, Cout] = conv3d(x [N, D, H, W, Cin], w [KD, KH, KW, Cin, Cout]). */
+export function conv3dReference(x: ArrayLike<number>, w: ArrayLike<number>, g: Conv3DGeometry): ReferenceResult {
+  return sumConvTerms(g, 'y', (_yi, xi, wi) => x[xi] * w[wi]);
 }

@@ -3,72 +3,48 @@
  * plain-TS reference. Tolerance: |gpu − ref| ≤ 2e-6 · Σ|terms| + 1e-6 per element (see parity.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../../testing/gpu';
-import type { ActiveBackend } from '../../backend/select';
-import { isWorkbenchError } from '../../errors';
+import { expect, it } from 'vitest';
 import { Rng } from '../../random';
-import { caseSeed, type ConvCase, FORWARD_ONLY_CASES, GRADIENT_CASES, size, GPU_TUNING_CASES } from '../conv3d-common/cases';
-import { configureConv3DKernels } from '../conv3d-common/options';
+import { expectWorkbenchError } from '../../../testing/errors';
+import { caseSeed, type ConvCase, FORWARD_ONLY_CASES, GRADIENT_CASES, size } from '../conv3d-common/cases';
 import { conv3dGeometry } from '../conv3d-common/geometry';
-import { compareToReference, describeParity, randomArray } from '../conv3d-common/parity';
-import { fastKernelsRegistered, registerFastKernels } from '../registry';
+import { randomArray } from '../conv3d-common/parity';
+import { expectParity, fastKernelParitySuite } from '../conv3d-common/parity-suite';
 import { conv3dReference } from './conv3d.reference';
 
 const cases: ConvCase[] = [...GRADIENT_CASES, ...FORWARD_ONLY_CASES];
 
-describe('fast conv3d forward on real WebGPU', () => {
-  let b: ActiveBackend;
-  beforeAll(async () => {
-    b = await webgpuForTests();
-    registerFastKernels();
-  });
-
-  it('is the kernel tfjs runs for Conv3D on webgpu', () => {
-    expect(fastKernelsRegistered()).toBe(true);
-  });
-
-  it('refuses int32 tensors with an error that names the input', () => {
-    const x = tf.zeros([1, 4, 4, 4, 2], 'int32') as tf.Tensor5D;
-    const w = tf.zeros([3, 3, 3, 2, 4], 'float32') as tf.Tensor5D;
-    let caught: unknown;
-    try {
-      tf.conv3d(x, w, 1, 'valid');
-    } catch (e) {
-      caught = e;
-    }
-    tf.dispose([x, w]);
-    expect(isWorkbenchError(caught, 'bad-argument')).toBe(true);
-    expect((caught as Error).message).toMatch(/input "x" is int32/);
-  });
-
-  const checkCase = async (c: ConvCase): Promise<void> => {
+fastKernelParitySuite({
+  what: 'forward',
+  kernelName: 'Conv3D',
+  cases,
+  check: async (device, c) => {
     const rng = new Rng(caseSeed(c));
     const xs = randomArray(size(c.x), rng);
     const ws = randomArray(size(c.w), rng);
     const strides = c.strides ?? [1, 1, 1];
     const dilations = c.dilations ?? [1, 1, 1];
     const pad = c.pad ?? 'valid';
-    const x = tf.tensor5d(xs, c.x);
-    const w = tf.tensor5d(ws, c.w);
-    const y = tf.conv3d(x, w, strides, pad, 'NDHWC', dilations);
-    const got = await y.data();
-    b.monitor!.check(`conv3d parity case "${c.name}"`);
-    const g = conv3dGeometry(c.x, c.w, strides, dilations, pad);
-    expect(y.shape).toEqual([g.batch, ...g.outDims, g.outChannels]);
-    const report = compareToReference(got, conv3dReference(xs, ws, g));
-    console.log(describeParity(`forward ${c.name}`, report));
-    tf.dispose([x, w, y]);
-    expect(report.nonzero).toBeGreaterThan(0);
-    expect(report.first).toBeUndefined();
-    expect(report.failures).toBe(0);
-  };
-
-  it.each(cases)('$name', checkCase);
-
-  describe('tuned for GPUs (workgroup-memory halos, 4 KiB so that channels come in chunks)', () => {
-    beforeAll(() => configureConv3DKernels({ tuneFor: 'gpu', maxWorkgroupBytes: 4096 }));
-    afterAll(() => configureConv3DKernels({ tuneFor: 'auto', maxWorkgroupBytes: 32768 }));
-    it.each(cases.filter((c) => GPU_TUNING_CASES.includes(c.name)))('$name', checkCase);
-  });
+    await device.run(`conv3d parity case "${c.name}"`, async () => {
+      const x = tf.tensor5d(xs, c.x);
+      const w = tf.tensor5d(ws, c.w);
+      const y = tf.conv3d(x, w, strides, pad, 'NDHWC', dilations);
+      const got = await y.data();
+      const g = conv3dGeometry(c.x, c.w, strides, dilations, pad);
+      expect(y.shape).toEqual([g.batch, ...g.outDims, g.outChannels]);
+      tf.dispose([x, w, y]);
+      expectParity(`forward ${c.name}`, got, conv3dReference(xs, ws, g));
+    });
+  },
+  more: () => {
+    it('refuses int32 tensors with an error that names the input', () => {
+      const x = tf.zeros([1, 4, 4, 4, 2], 'int32') as tf.Tensor5D;
+      const w = tf.zeros([3, 3, 3, 2, 4], 'float32') as tf.Tensor5D;
+      try {
+        expectWorkbenchError(() => tf.conv3d(x, w, 1, 'valid'), 'bad-argument', /input "x" is int32/);
+      } finally {
+        tf.dispose([x, w]);
+      }
+    });
+  },
 });

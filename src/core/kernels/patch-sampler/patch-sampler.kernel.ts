@@ -35,17 +35,8 @@ function patchSamplerWebGPU(args: { inputs: tf.NamedTensorInfoMap; backend: unkn
   return backend.runWebGPUProgram(program, [image, labels, patchF, patchI], 'float32', uniforms);
 }
 
-let registered = false;
-
-/** Registers the kernel once (idempotent). */
-export function registerPatchSamplerKernel(): void {
-  if (registered || tf.getKernel(PATCH_SAMPLER_KERNEL, 'webgpu')) {
-    registered = true;
-    return;
-  }
-  tf.registerKernel({ kernelName: PATCH_SAMPLER_KERNEL, backendName: 'webgpu', kernelFunc: patchSamplerWebGPU as tf.KernelFunc });
-  registered = true;
-}
+/** Installed by `registerKernels()` (kernels/registry.ts). */
+export const patchSamplerConfig: tf.KernelConfig = { kernelName: PATCH_SAMPLER_KERNEL, backendName: 'webgpu', kernelFunc: patchSamplerWebGPU as tf.KernelFunc };
 
 function checkInputs(x: PatchSamplerInputs, spec: PatchSamplerSpec): void {
   const bad = (what: string) => new WorkbenchError('bad-argument', `Patch sampler: ${what}.`);
@@ -68,7 +59,6 @@ export function runPatchSampler(inputs: PatchSamplerInputs, spec: PatchSamplerSp
     throw new WorkbenchError('webgpu-unavailable', `The GPU patch sampler needs the WebGPU backend; the active backend is ${tf.getBackend()}.`);
   }
   checkInputs(inputs, spec);
-  registerPatchSamplerKernel();
   const attrs = { ...spec } as unknown as tf.NamedAttrMap;
   const named = { image: inputs.image, labels: inputs.labels, patchF: inputs.patchF, patchI: inputs.patchI };
   return tf.engine().runKernel(PATCH_SAMPLER_KERNEL, named as unknown as tf.NamedTensorMap, attrs) as tf.Tensor1D;

@@ -8,6 +8,9 @@
  * with F = O + 2·rFull and C = O/4 + 2·rContext (docs/DESIGN.md, "Geometry of a training patch").
  */
 import { WorkbenchError } from '../../errors';
+import { pcgHash } from '../common/wgsl';
+
+export { PCG, pcgHash } from '../common/wgsl';
 
 /** Down-sampling factor of the context path. */
 export const CONTEXT_FACTOR = 4;
@@ -130,17 +133,8 @@ export function wgslLayoutConstants(): string {
   return lines.join('\n');
 }
 
-/** PCG hash constants for the per-voxel noise stream (shared by WGSL and the reference). */
-export const PCG = { multiplier: 747796405, increment: 2891336453, wordMultiplier: 277803737 } as const;
 /** Uniform variates use the top NOISE_BITS bits of a hash, exactly representable in float32. */
 export const NOISE_BITS = 24;
-
-/** PCG hash of a uint32 (same arithmetic as `pcgHash` in the WGSL program). */
-export function pcgHash(v: number): number {
-  const state = (Math.imul(v >>> 0, PCG.multiplier) + PCG.increment) >>> 0;
-  const word = Math.imul(((state >>> (((state >>> 28) + 4) >>> 0)) ^ state) >>> 0, PCG.wordMultiplier) >>> 0;
-  return ((word >>> 22) ^ word) >>> 0;
-}
 
 /** Standard normal variate for output element `index` of the stream `seed` (Box–Muller on two hashes). */
 export function hashedNormal(seed: number, index: number): number {

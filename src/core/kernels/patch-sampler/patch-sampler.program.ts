@@ -4,15 +4,9 @@
  * (nearest), all through a per-patch affine map `source = centre + M · u`. Output layout and parameter
  * tables: see patch-sampler.layout.ts. Out-of-volume reads give the air value (images) and 0 (labels).
  */
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
-import { GAMMA_FLOOR, NOISE_BITS, PCG, wgslLayoutConstants } from './patch-sampler.layout';
-
-/** Number format WGSL accepts for a float literal. */
-function f32Literal(v: number): string {
-  const s = String(v);
-  return /[.eE]/.test(s) ? s : `${s}.0`;
-}
+import { FlatProgram } from '../common/flat-program';
+import { f32Literal, pcgHashFn } from '../common/wgsl';
+import { GAMMA_FLOOR, NOISE_BITS, wgslLayoutConstants } from './patch-sampler.layout';
 
 const HELPERS = /* wgsl */ `
 struct Patch {
@@ -96,11 +90,7 @@ fn cellOf(r : i32, n : i32) -> vec3<i32> {
 function noiseCode(): string {
   const scale = f32Literal(2 ** -NOISE_BITS);
   return /* wgsl */ `
-fn pcgHash(v : u32) -> u32 {
-  let state = v * ${PCG.multiplier}u + ${PCG.increment}u;
-  let word = ((state >> ((state >> 28u) + 4u)) ^ state) * ${PCG.wordMultiplier}u;
-  return (word >> 22u) ^ word;
-}
+${pcgHashFn()}
 
 fn hashedNormal(seed : u32, index : u32) -> f32 {
   let h1 = pcgHash(seed ^ pcgHash(2u * index));
@@ -181,20 +171,13 @@ fn main(index : i32) {
  * [N, PATCH_FLOAT_COLUMNS], `patchI` int32 [N, PATCH_INT_COLUMNS]. Output: float32 [total] (see layout).
  * Uniforms: sizes = (O, F, C, N), radii = (rFull, rContext, 0, 0), values = (air, valueMin, valueMax, 0).
  */
-export class PatchSamplerProgram implements WebGPUProgram {
+export class PatchSamplerProgram extends FlatProgram {
   readonly variableNames = ['img', 'lbl', 'patchF', 'patchI'];
   readonly uniforms = 'sizes : vec4<i32>, radii : vec4<i32>, values : vec4<f32>,';
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
-  readonly size = true;
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  shaderKey = 'patchSampler';
+  readonly shaderKey = 'patchSampler';
 
   constructor(total: number) {
-    this.outputShape = [total];
-    this.dispatchLayout = webgpu_util.flatDispatchLayout(this.outputShape);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
+    super([total]);
   }
 
   getUserCode(): string {

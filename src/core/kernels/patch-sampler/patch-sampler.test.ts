@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
-import type { ActiveBackend } from '../../backend/select';
+import type { Device } from '../../backend/device';
 import type { Vec3 } from '../../data/volume';
 import { Rng } from '../../random';
 import { DEFAULT_AUGMENT, drawPatchTransforms, identityTransforms, patchMatrix, type AugmentParams, type PatchTransform } from '../../transforms/augment';
@@ -72,7 +72,7 @@ const CASES: Case[] = [
 ];
 
 describe('patch sampler kernel parity (WebGPU vs reference)', () => {
-  let b: ActiveBackend;
+  let b: Device;
   const packed = packTrainingSet(VOLUMES, { valueRange: { min: -1000 / 218, max: 1000 / 218 } });
   let image: tf.Tensor1D;
   let labels: tf.Tensor1D;
@@ -88,29 +88,30 @@ describe('patch sampler kernel parity (WebGPU vs reference)', () => {
     const withLabels = c.withLabels ?? true;
     const spec: PatchSamplerSpec = { batch: transforms.length, ...GEOM, withLabels, air: packed.air, valueMin: packed.valueRange.min, valueMax: packed.valueRange.max };
     const { patchF, patchI } = packPatchParams(packed.entries, transforms);
-    const pf = tf.tensor2d(patchF, [spec.batch, PATCH_FLOAT_COLUMNS]);
-    const pi = tf.tensor2d(patchI, [spec.batch, PATCH_INT_COLUMNS], 'int32');
-    const out = runPatchSampler({ image, labels, patchF: pf, patchI: pi }, spec);
-    const gpu = await out.data();
-    b.monitor!.check(`patch sampler parity: ${c.name}`);
-    tf.dispose([pf, pi, out]);
-    const ref = patchSamplerReference(packed.image, packed.labels, patchF, patchI, spec);
-    const layout = patchSamplerLayout(spec);
-    expect(gpu.length).toBe(layout.total);
-    let maxImageErr = 0;
-    for (let i = 0; i < layout.fullCount + layout.contextCount; i++) maxImageErr = Math.max(maxImageErr, Math.abs(gpu[i] - ref[i]));
-    let labelMismatches = 0;
-    let nonzeroLabels = 0;
-    for (let i = layout.fullCount + layout.contextCount; i < layout.total; i++) {
-      if (gpu[i] !== ref[i]) labelMismatches++;
-      if (ref[i] !== 0) nonzeroLabels++;
-    }
-    console.log(`[patch-sampler parity] ${c.name}: max |image error| ${maxImageErr.toExponential(2)}, label mismatches ${labelMismatches}/${layout.labelCount}`);
-    expect(maxImageErr).toBeLessThanOrEqual(c.tol);
-    expect(labelMismatches).toBe(0);
-    // The GPU really computed: the image blocks vary and (with labels) the matched labels include foreground.
-    const distinct = new Set(Array.from(gpu.subarray(0, layout.fullCount))).size;
-    expect(distinct).toBeGreaterThan(20);
-    if (withLabels) expect(nonzeroLabels).toBeGreaterThan(0);
+    await b.run(`patch sampler parity: ${c.name}`, async () => {
+      const pf = tf.tensor2d(patchF, [spec.batch, PATCH_FLOAT_COLUMNS]);
+      const pi = tf.tensor2d(patchI, [spec.batch, PATCH_INT_COLUMNS], 'int32');
+      const out = runPatchSampler({ image, labels, patchF: pf, patchI: pi }, spec);
+      const gpu = await out.data();
+      tf.dispose([pf, pi, out]);
+      const ref = patchSamplerReference(packed.image, packed.labels, patchF, patchI, spec);
+      const layout = patchSamplerLayout(spec);
+      expect(gpu.length).toBe(layout.total);
+      let maxImageErr = 0;
+      for (let i = 0; i < layout.fullCount + layout.contextCount; i++) maxImageErr = Math.max(maxImageErr, Math.abs(gpu[i] - ref[i]));
+      let labelMismatches = 0;
+      let nonzeroLabels = 0;
+      for (let i = layout.fullCount + layout.contextCount; i < layout.total; i++) {
+        if (gpu[i] !== ref[i]) labelMismatches++;
+        if (ref[i] !== 0) nonzeroLabels++;
+      }
+      console.log(`[patch-sampler parity] ${c.name}: max |image error| ${maxImageErr.toExponential(2)}, label mismatches ${labelMismatches}/${layout.labelCount}`);
+      expect(maxImageErr).toBeLessThanOrEqual(c.tol);
+      expect(labelMismatches).toBe(0);
+      // The GPU really computed: the image blocks vary and (with labels) the matched labels include foreground.
+      const distinct = new Set(Array.from(gpu.subarray(0, layout.fullCount))).size;
+      expect(distinct).toBeGreaterThan(20);
+      if (withLabels) expect(nonzeroLabels).toBeGreaterThan(0);
+    });
   });
 });

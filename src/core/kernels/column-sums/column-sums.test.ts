@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
-import { Rng } from '../random';
+import { webgpuForTests } from '../../../testing/gpu';
+import { Rng } from '../../random';
 import { columnSums, columnSumsOp } from './column-sums.kernel';
 import { columnSumsReference } from './column-sums.reference';
 
@@ -26,21 +26,21 @@ describe('column sums on real WebGPU', () => {
   it.each(cases)('[%i, %i, %i] equals the float32 reference in the same order exactly', async (b, m, c) => {
     const gpu = await webgpuForTests();
     const x = random(b * m * c, b * m + c);
-    const xT = tf.tensor3d(x, [b, m, c]);
-    const y = columnSums(xT);
-    expect(y.shape).toEqual([b, 1, c]);
-    const v = await y.data();
-    await new Promise((r) => setTimeout(r, 20));
-    gpu.monitor!.check('column sums parity');
-    expect(Array.from(v)).toEqual(Array.from(columnSumsReference(x, b, m, c)));
-    // …and the float64 sums within float32 accumulation error.
-    for (let bb = 0; bb < b; bb++)
-      for (let cc = 0; cc < c; cc++) {
-        let s = 0;
-        for (let r = 0; r < m; r++) s += x[(bb * m + r) * c + cc];
-        expect(Math.abs(v[bb * c + cc] - s)).toBeLessThan(1e-6 * m + 1e-6);
-      }
-    tf.dispose([xT, y]);
+    await gpu.run('column sums parity', async () => {
+      const xT = tf.tensor3d(x, [b, m, c]);
+      const y = columnSums(xT);
+      expect(y.shape).toEqual([b, 1, c]);
+      const v = await y.data();
+      expect(Array.from(v)).toEqual(Array.from(columnSumsReference(x, b, m, c)));
+      // …and the float64 sums within float32 accumulation error.
+      for (let bb = 0; bb < b; bb++)
+        for (let cc = 0; cc < c; cc++) {
+          let s = 0;
+          for (let r = 0; r < m; r++) s += x[(bb * m + r) * c + cc];
+          expect(Math.abs(v[bb * c + cc] - s)).toBeLessThan(1e-6 * m + 1e-6);
+        }
+      tf.dispose([xT, y]);
+    });
   });
 
   it('columnSumsOp: gradient broadcasts dy over the rows; the CPU path (matrix product) agrees', async () => {

@@ -3,8 +3,7 @@
  * G = ⌈M/R⌉; invocation (b, g, c) adds rows g·R … min(M, (g+1)·R) − 1 of column c of matrix b. No shared
  * memory or barriers, and neighbouring invocations read neighbouring addresses.
  */
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
+import { FlatProgram } from '../common/flat-program';
 
 const USER_CODE = /* wgsl */ `
 fn main(index : i32) {
@@ -30,20 +29,13 @@ fn main(index : i32) {
 `;
 
 /** Input `x` float32 `[B, M, C]`; uniforms dims = (M, C, G, R). */
-export class ColumnSumsProgram implements WebGPUProgram {
+export class ColumnSumsProgram extends FlatProgram {
   readonly variableNames = ['x'];
   readonly uniforms = 'dims : vec4<i32>,';
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
-  readonly size = true;
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  shaderKey = 'workbenchColumnSums';
+  readonly shaderKey = 'workbenchColumnSums';
 
   constructor(b: number, groups: number, c: number) {
-    this.outputShape = [b, groups, c];
-    this.dispatchLayout = webgpu_util.flatDispatchLayout(this.outputShape);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, this.outputShape, this.workgroupSize);
+    super([b, groups, c]);
   }
 
   getUserCode(): string {

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { customOp } from './custom-op';
+import { customOp } from '../common/custom-op';
 import { ColumnSumsProgram } from './column-sums.program';
 import { COLUMN_SUM_ROWS } from './column-sums.reference';
 
@@ -20,15 +20,12 @@ function columnSumsWebGPU(args: { inputs: tf.NamedTensorInfoMap; backend: unknow
   return backend.runWebGPUProgram(new ColumnSumsProgram(b, groups, c), [x], 'float32', uniforms);
 }
 
-export function registerColumnSumsKernel(): void {
-  if (tf.getKernel(COLUMN_SUMS_KERNEL, 'webgpu')) return;
-  tf.registerKernel({ kernelName: COLUMN_SUMS_KERNEL, backendName: 'webgpu', kernelFunc: columnSumsWebGPU as tf.KernelFunc });
-}
+/** Installed by `registerKernels()` (kernels/registry.ts). */
+export const columnSumsConfig: tf.KernelConfig = { kernelName: COLUMN_SUMS_KERNEL, backendName: 'webgpu', kernelFunc: columnSumsWebGPU as tf.KernelFunc };
 
 /** `[B, M, C]` float32 → `[B, 1, C]`. */
 export function columnSums(x: tf.Tensor3D): tf.Tensor3D {
   if (tf.getBackend() !== 'webgpu') return tf.matMul(tf.ones([x.shape[0], 1, x.shape[1]]), x);
-  registerColumnSumsKernel();
   return tf.tidy(() => {
     let cur: tf.Tensor3D = x;
     do {

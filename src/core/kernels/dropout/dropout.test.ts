@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { webgpuForTests } from '../../testing/gpu';
-import { Rng } from '../random';
+import { webgpuForTests } from '../../../testing/gpu';
+import { Rng } from '../../random';
 import { dropout } from './dropout.kernel';
 import { dropoutMaskReference } from './dropout.reference';
 
@@ -47,19 +47,19 @@ describe('dropout on real WebGPU matches the reference exactly', () => {
     const n = shape.reduce((a, c) => a * c, 1);
     const rng = new Rng(seed);
     const x = Float32Array.from({ length: n }, () => rng.uniform(-2, 2));
-    const xT = tf.tensor(x, shape);
-    const y = dropout(xT, rate, seed);
-    const g = tf.grad((t: tf.Tensor) => tf.sum(dropout(t, rate, seed)))(xT);
-    const [yv, gv] = [await y.data(), await g.data()];
-    await new Promise((r) => setTimeout(r, 20));
-    b.monitor!.check('dropout parity');
-    expect(tf.getBackend()).toBe('webgpu');
-    const mask = dropoutMaskReference(n, rate, seed);
-    const want = Float32Array.from(x, (v, i) => Math.fround(v * mask[i]));
-    expect(plain(yv)).toEqual(plain(want));
-    expect(Array.from(gv)).toEqual(Array.from(mask));
-    expect(yv.some((v) => v !== 0)).toBe(true);
-    tf.dispose([xT, y, g]);
+    await b.run('dropout parity', async () => {
+      const xT = tf.tensor(x, shape);
+      const y = dropout(xT, rate, seed);
+      const g = tf.grad((t: tf.Tensor) => tf.sum(dropout(t, rate, seed)))(xT);
+      const [yv, gv] = [await y.data(), await g.data()];
+      expect(tf.getBackend()).toBe('webgpu');
+      const mask = dropoutMaskReference(n, rate, seed);
+      const want = Float32Array.from(x, (v, i) => Math.fround(v * mask[i]));
+      expect(plain(yv)).toEqual(plain(want));
+      expect(Array.from(gv)).toEqual(Array.from(mask));
+      expect(yv.some((v) => v !== 0)).toBe(true);
+      tf.dispose([xT, y, g]);
+    });
   });
 
   it('the CPU backend gives the same values as WebGPU', async () => {

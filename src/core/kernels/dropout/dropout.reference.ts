@@ -6,17 +6,13 @@
  * applied to dy) needs no stored mask.
  */
 
-/** PCG-style integer hash (O'Neill's RXS-M-XS output on an LCG step). */
-export const DROPOUT_HASH = { multiplier: 747796405, increment: 2891336453, wordMultiplier: 277803737 } as const;
+import { pcgHash } from '../common/wgsl';
+
+/** The hash (PCG, shared with the patch sampler's noise: common/wgsl.ts). */
+export const dropoutHash = pcgHash;
 
 /** The bits of the hash compared with the threshold (exact in float32 and int32). */
 export const DROPOUT_BITS = 24;
-
-export function dropoutHash(v: number): number {
-  const state = (Math.imul(v >>> 0, DROPOUT_HASH.multiplier) + DROPOUT_HASH.increment) >>> 0;
-  const word = Math.imul(((state >>> (((state >>> 28) + 4) >>> 0)) ^ state) >>> 0, DROPOUT_HASH.wordMultiplier) >>> 0;
-  return ((word >>> 22) ^ word) >>> 0;
-}
 
 export function dropoutThreshold(rate: number): number {
   return Math.round(rate * 2 ** DROPOUT_BITS);

@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { WorkbenchError } from '../errors';
-import { customOp } from './custom-op';
+import { WorkbenchError } from '../../errors';
+import { customOp } from '../common/custom-op';
 import { DropoutProgram } from './dropout.program';
 import { dropoutMaskReference, dropoutThreshold } from './dropout.reference';
 
@@ -27,16 +27,12 @@ function dropoutWebGPU(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; 
   return backend.runWebGPUProgram(new DropoutProgram(x.shape), [x], 'float32', uniforms);
 }
 
-/** Registers the WebGPU kernel once (idempotent). */
-export function registerDropoutKernel(): void {
-  if (tf.getKernel(DROPOUT_KERNEL, 'webgpu')) return;
-  tf.registerKernel({ kernelName: DROPOUT_KERNEL, backendName: 'webgpu', kernelFunc: dropoutWebGPU as tf.KernelFunc });
-}
+/** Installed by `registerKernels()` (kernels/registry.ts). */
+export const dropoutConfig: tf.KernelConfig = { kernelName: DROPOUT_KERNEL, backendName: 'webgpu', kernelFunc: dropoutWebGPU as tf.KernelFunc };
 
 /** The forward op (no gradient): on WebGPU one dispatch; elsewhere x times the reference mask. */
 function applyMask(x: tf.Tensor, rate: number, seed: number): tf.Tensor {
   if (tf.getBackend() === 'webgpu') {
-    registerDropoutKernel();
     const attrs = { rate, seed } as unknown as tf.NamedAttrMap;
     return tf.engine().runKernel(DROPOUT_KERNEL, { x } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor;
   }
