@@ -95,7 +95,7 @@ export function lungMasks(ctx: StructureContext, body: Uint8Array): Uint8Array {
   const minVox = p.lungMinMl / voxelMl(ct.spacing);
   const keep = new Uint8Array(sizes.length);
   for (let c = 1; c < sizes.length; c++) keep[c] = sizes[c] >= minVox && med[c] >= p.gasMedianHu ? 1 : 0;
-  let lung = new Uint8Array(air.length);
+  let lung: Uint8Array = new Uint8Array(air.length);
   for (let i = 0; i < lung.length; i++) lung[i] = keep[labels[i]];
   removeAirways(lung, ct, body, p);
   ctx.check();
@@ -175,7 +175,7 @@ export function boneMask(ctx: StructureContext, body: Uint8Array): Uint8Array {
   const ml = voxelMl(ct.spacing);
   const keep = new Uint8Array(sizes.length);
   for (let c = 1; c < sizes.length; c++) keep[c] = sizes[c] * ml >= p.boneMinMl && cortical[c] * ml >= p.boneCorticalMinMl ? 1 : 0;
-  let bone = new Uint8Array(cand.length);
+  let bone: Uint8Array = new Uint8Array(cand.length);
   for (let i = 0; i < bone.length; i++) bone[i] = keep[labels[i]];
   if (p.boneClosingMm > 0) bone = close(bone, { dims: ct.dims, spacing: ct.spacing, radiusMm: p.boneClosingMm, method: ctx.method, check: ctx.check });
   ctx.check();
