@@ -27,16 +27,14 @@ export function connectedComponents(mask: Uint8Array, dims: Vec3): Components {
     labels[s] = c;
     while (head < tail) {
       const p = queue[head++];
-      const x = p % nx, y = ((p - x) / nx) % ny, z = Math.floor(p / sxy);
-      const visit = (q: number): void => {
-        if (mask[q] && !labels[q]) { labels[q] = c; queue[tail++] = q; }
-      };
-      if (x > 0) visit(p - 1);
-      if (x < nx - 1) visit(p + 1);
-      if (y > 0) visit(p - nx);
-      if (y < ny - 1) visit(p + nx);
-      if (z > 0) visit(p - sxy);
-      if (z < nz - 1) visit(p + sxy);
+      const x = p % nx, y = ((p - x) / nx) % ny, z = (p - x - nx * y) / sxy;
+      let q: number;
+      if (x > 0 && mask[(q = p - 1)] && !labels[q]) { labels[q] = c; queue[tail++] = q; }
+      if (x < nx - 1 && mask[(q = p + 1)] && !labels[q]) { labels[q] = c; queue[tail++] = q; }
+      if (y > 0 && mask[(q = p - nx)] && !labels[q]) { labels[q] = c; queue[tail++] = q; }
+      if (y < ny - 1 && mask[(q = p + nx)] && !labels[q]) { labels[q] = c; queue[tail++] = q; }
+      if (z > 0 && mask[(q = p - sxy)] && !labels[q]) { labels[q] = c; queue[tail++] = q; }
+      if (z < nz - 1 && mask[(q = p + sxy)] && !labels[q]) { labels[q] = c; queue[tail++] = q; }
     }
     sizes.push(tail);
   }

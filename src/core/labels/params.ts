@@ -38,6 +38,14 @@ export interface LabelParams {
   boneCorticalMinMl: number;
   /** Candidate components smaller than this (mL) are dropped: calcifications, contrast in small vessels, noise. */
   boneMinMl: number;
+  /**
+   * Marrow and thin trabecular bone (100–180 HU, lower in older patients and at 3 mm voxels) joins the bone
+   * only within `boneGrowMm` of the kept bone: close enough to be the same bone, too near for a contrast
+   * organ to grow in (kidneys and aorta lie further from the cortex than this, or are not above it).
+   */
+  boneGrowHu: number;
+  /** See `boneGrowHu`: how far (mm) from the kept bone lower-HU voxels may join it. */
+  boneGrowMm: number;
   /** Closing radius (mm) of the bone mask: bridges the gaps between cortex fragments so the shell is closed before filling. */
   boneClosingMm: number;
 }
@@ -57,5 +65,7 @@ export const DEFAULT_LABEL_PARAMS: Readonly<LabelParams> = Object.freeze({
   boneCorticalHu: 500,
   boneCorticalMinMl: 0.3,
   boneMinMl: 1,
-  boneClosingMm: 2,
+  boneGrowHu: 110,
+  boneGrowMm: 6,
+  boneClosingMm: 3,
 });

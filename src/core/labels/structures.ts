@@ -5,7 +5,7 @@
  */
 import type { Vec3, Volume } from '../data/volume';
 import { connectedComponents, fillHolesInSlices, largestComponent } from './components';
-import { close, open, type MorphologyMethod } from './morphology';
+import { close, dilate, open, type MorphologyMethod } from './morphology';
 import type { LabelParams } from './params';
 
 export interface StructureContext {
@@ -160,7 +160,8 @@ function removeAirways(lung: Uint8Array, ct: Volume, body: Uint8Array, p: LabelP
 /**
  * Bone: voxels above `boneHu` inside the body, in components of at least `boneMinMl` that hold at least
  * `boneCorticalMinMl` of cortical bone (≥ `boneCorticalHu`): contrast-filled vessels and enhancing kidneys
- * reach the first threshold but have no cortex, so they are dropped whole. The kept components are closed
+ * reach the first threshold but have no cortex, so they are dropped whole. Voxels above `boneGrowHu` within
+ * `boneGrowMm` of the kept bone join it (marrow, thin trabeculae). The result is closed
  * (`boneClosingMm`) and hole-filled per axial slice so that marrow is inside.
  */
 export function boneMask(ctx: StructureContext, body: Uint8Array): Uint8Array {
@@ -177,6 +178,11 @@ export function boneMask(ctx: StructureContext, body: Uint8Array): Uint8Array {
   for (let c = 1; c < sizes.length; c++) keep[c] = sizes[c] * ml >= p.boneMinMl && cortical[c] * ml >= p.boneCorticalMinMl ? 1 : 0;
   let bone: Uint8Array = new Uint8Array(cand.length);
   for (let i = 0; i < bone.length; i++) bone[i] = keep[labels[i]];
+  if (p.boneGrowMm > 0) {
+    const near = dilate(bone, { dims: ct.dims, spacing: ct.spacing, radiusMm: p.boneGrowMm, method: ctx.method, check: ctx.check });
+    for (let i = 0; i < bone.length; i++) if (near[i] && body[i] && hu(i) >= p.boneGrowHu) bone[i] = 1;
+  }
+  ctx.check();
   if (p.boneClosingMm > 0) bone = close(bone, { dims: ct.dims, spacing: ct.spacing, radiusMm: p.boneClosingMm, method: ctx.method, check: ctx.check });
   ctx.check();
   return fillHolesInSlices(bone, ct.dims, axialAxis(ct.affine));
