@@ -4,6 +4,7 @@ export { DEFAULT_LABEL_PARAMS } from './params';
 export type { MorphologyMethod, MorphologyOptions } from './morphology';
 export { dilate, erode, open, close, resolveMethod, FFT_CROSSOVER_MM } from './morphology';
 export { dilateFft, fftGrid } from './morphology-fft';
+export { dilateFftGpu, closeFftGpu, gpuFftGrid } from './morphology-gpu';
 export { squaredDistanceTo } from './distance';
 export { ballHalfExtent, ballVoxels, inBall } from './ball';
 export { connectedComponents, largestComponent, fillHolesInSlices } from './components';

@@ -27,9 +27,11 @@ export interface MorphologyOptions {
 }
 
 /**
- * The measured crossover (bench/results/labels-morphology.json): on the CPU the distance transform was
- * faster than the FFT at every radius measured (5, 10, 20 mm on 512×512×150), so 'auto' means 'direct'
- * for any radius below this bound. Above it (never reached by the structures' defaults) 'fft' is chosen.
+ * The measured crossover (bench/results/labels-morphology.json, closing on this machine's CPU): the exact
+ * distance transform took 13–17 s on 512×512×150 for r = 5, 10, 20 mm and 0.25–0.38 s on 128×128×40,
+ * where the CPU FFT took 4–7 s and the WebGPU FFT (SwiftShader) 79–102 s; the FFT won at no radius.
+ * The distance transform is O(N) whatever r is and the FFT O(N log N) with a larger constant, so the
+ * crossover lies beyond any useful radius: 'auto' means 'direct' below this bound.
  */
 export const FFT_CROSSOVER_MM = Infinity;
 
