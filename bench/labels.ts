@@ -36,7 +36,8 @@ async function withPeak<T>(f: () => Promise<T> | T): Promise<{ value: T; peakRss
   const t0 = performance.now();
   try {
     const value = await f();
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+    // maxRSS is the process's high-water mark (the interval cannot fire during synchronous stages).
     return { value, peakRssMiB: Math.round(peak / 2 ** 20), ms: Math.round(performance.now() - t0) };
   } finally {
     clearInterval(timer);
