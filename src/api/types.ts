@@ -5,10 +5,10 @@
  * The data types are the engine's own (`src/core/engines/contract.ts`), re-exported here; this file
  * adds what only a browser has (`File` sources) and the `Workbench` interface itself.
  */
-import type { LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary } from '../core/engines/contract';
+import type { LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions } from '../core/engines/contract';
 
 export type {
-  BackendName, BackendStatus, ErrorMapSnapshot, LoadOptions, LossName, ModelSummary, PresetName, Role, SamplerName,
+  AutoStructure, BackendName, BackendStatus, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, LossName, ModelSummary, PresetName, Role, SamplerName,
   SegmentOptions, SegmentProgressInfo, SegmentResultInfo, TrainingState, TrainingStatus, TrainOptions, VolumeInfo,
 } from '../core/engines/contract';
 
@@ -40,6 +40,15 @@ export interface Workbench {
   segment(imageId: string, opts?: SegmentOptions): Promise<SegmentResultInfo>;
   /** Extension: stops a running segment() (it rejects with a "cancelled" message). */
   cancelSegmentation(): Promise<void>;
+  // ---- Labels without supervision ----
+  /**
+   * Body, lungs (left, right) and bone from HU thresholds and 3-D ball morphology, attached to the image as
+   * a label map (1 body, 2 lung_left, 3 lung_right, 4 bone) that trains like any label map. Rejects with a
+   * sentence for a volume that is not a CT in HU (e.g. an MR).
+   */
+  makeLabels(imageId: string, opts: MakeLabelsOptions): Promise<VolumeInfo>;
+  /** Stops a running makeLabels (it rejects with a "cancelled" message). */
+  cancelLabels(): Promise<void>;
   /** .nii.gz bytes in that volume's grid. */
   exportVolume(id: string): Promise<Uint8Array>;
   models(): ModelSummary[];

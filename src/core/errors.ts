@@ -24,6 +24,8 @@ export type WorkbenchErrorCode =
   | 'gpu-validation'
   | 'gpu-out-of-memory'
   | 'gpu-device-lost'
+  /** The volume does not look like a CT in HU (no air at −1000 HU, e.g. an MR), so HU thresholds cannot label it. */
+  | 'not-ct'
   | 'cancelled'
   | 'busy';
 

@@ -4,6 +4,8 @@ import type { TrainingController } from './training-controller';
 import { TrainingPanel } from './components/TrainingPanel';
 import { SegmentPanel } from './components/SegmentPanel';
 import type { SegmentController } from './segment-controller';
+import type { LabelsController } from './labels-controller';
+import { AutoLabelsPanel } from './components/AutoLabelsPanel';
 import { BackendBadge } from './components/BackendBadge';
 import { DropZone } from './components/DropZone';
 import { FileOpen } from './components/FileOpen';
@@ -13,7 +15,7 @@ import { ViewerPanel } from './components/ViewerPanel';
 import { VolumeList } from './components/VolumeList';
 import { WindowPresets } from './components/WindowPresets';
 
-export function App({ controller, training, segment }: { controller: AppController; training: TrainingController; segment: SegmentController }) {
+export function App({ controller, training, segment, labels }: { controller: AppController; training: TrainingController; segment: SegmentController; labels: LabelsController }) {
   const onFiles = useCallback((files: File[]) => void controller.loadDropped(files), [controller]);
   return (
     <div className="app">
@@ -39,6 +41,7 @@ export function App({ controller, training, segment }: { controller: AppControll
         <ViewerPanel controller={controller} />
       </main>
       <aside className="rightbar">
+        <AutoLabelsPanel labels={labels} />
         <SegmentPanel controller={controller} segment={segment} />
         <TrainingPanel controller={controller} training={training} />
       </aside>

@@ -7,6 +7,7 @@ import type { EngineApi } from '../worker/protocol';
 import type { AppController } from './controller';
 import type { TrainingController } from './training-controller';
 import type { SegmentController } from './segment-controller';
+import type { LabelsController } from './labels-controller';
 import { useAppStore } from './store';
 
 declare global {
@@ -31,7 +32,7 @@ export interface WorkbenchInternals {
   viewerLayers(): { id: string; name: string; kind: string; dims: number[]; opacity: number; calMin: number; calMax: number; mean?: number; shownAs: 'volume' | 'drawing' }[];
 }
 
-export function installWorkbenchApi(controller: AppController, training: TrainingController, segment: SegmentController, ready: Promise<void>): void {
+export function installWorkbenchApi(controller: AppController, training: TrainingController, segment: SegmentController, ready: Promise<void>, labels: LabelsController): void {
   const api: Workbench & WorkbenchInternals = {
     ready,
     backend() {
@@ -57,6 +58,8 @@ export function installWorkbenchApi(controller: AppController, training: Trainin
     errorMap: (imageId) => training.errorMap(imageId),
     segment: (imageId, opts) => segment.segment(imageId, opts),
     cancelSegmentation: () => segment.cancel().then(() => undefined),
+    makeLabels: (imageId, opts) => labels.makeLabels(imageId, opts),
+    cancelLabels: () => labels.cancel().then(() => undefined),
     exportVolume: (id) => segment.exportVolume(id),
     models: () => segment.models(),
     loadModel: (files) => segment.loadModelFiles(files),

@@ -6,12 +6,14 @@ import { startEngine } from './engine-client';
 import { installWorkbenchApi } from './api';
 import { TrainingController } from './training-controller';
 import { SegmentController } from './segment-controller';
+import { LabelsController } from './labels-controller';
 import './styles.css';
 
 const { api } = startEngine();
 const controller = new AppController(api);
 const training = new TrainingController(controller);
 const segment = new SegmentController(controller);
+const labels = new LabelsController(controller);
 // For profiling from the console in the dev server (`npm start`) only; scripts use window.workbench.
 if (import.meta.env.DEV) (window as unknown as { __controller: AppController }).__controller = controller;
 
@@ -22,11 +24,11 @@ const ready = (async () => {
   await segment.init();
   if (params.get('demo') !== '0') await controller.loadDemo();
 })();
-installWorkbenchApi(controller, training, segment, ready);
+installWorkbenchApi(controller, training, segment, ready, labels);
 ready.catch(() => undefined);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App controller={controller} training={training} segment={segment} />
+    <App controller={controller} training={training} segment={segment} labels={labels} />
   </StrictMode>,
 );

@@ -16,6 +16,7 @@ const TRANSFERS: { [K in EngineMethod]?: (reply: EngineReply<K>) => ArrayBuffer[
   loadVolume: (r) => [r.nifti],
   errorMap: (r) => [r.data.buffer as ArrayBuffer],
   segment: (r) => [r.label.nifti, ...(r.map ? [r.map.nifti] : [])],
+  makeLabels: (r) => [r.nifti],
   exportVolume: (r) => [r.buffer as ArrayBuffer],
   modelFiles: (r) => [r.weights],
 };
@@ -50,6 +51,8 @@ const api: EngineApi = {
   errorMap: forward('errorMap'),
   segment: forward('segment'),
   cancelSegmentation: forward('cancelSegmentation'),
+  makeLabels: forward('makeLabels'),
+  cancelLabels: forward('cancelLabels'),
   exportVolume: forward('exportVolume'),
   labelTableText: forward('labelTableText'),
   replaceLabelData: forward('replaceLabelData'),

@@ -32,8 +32,8 @@ export interface VolumeInfo {
   max: number;
   /** Label index → name, for label maps. */
   labels?: Record<number, string>;
-  /** Extension: where it came from ('segmentation': made by `segment`, possibly edited since). */
-  origin?: 'file' | 'segmentation';
+  /** Extension: where it came from ('segmentation': made by `segment`; 'auto-labels': made by `makeLabels`; possibly edited since). */
+  origin?: 'file' | 'segmentation' | 'auto-labels';
   /** What the reader repaired or assumed while loading (one sentence each); absent when nothing. */
   warnings?: string[];
 }
@@ -179,6 +179,25 @@ export interface SegmentProgressInfo {
   etaMs?: number;
 }
 
+// ---- Labels without supervision ----
+
+export type AutoStructure = 'body' | 'lungs' | 'bone';
+
+export interface MakeLabelsOptions {
+  /** Which structures to label; the label table is fixed: 1 body, 2 lung_left, 3 lung_right, 4 bone. */
+  structures: AutoStructure[];
+  /** Morphology: 'fft' (3-D FFT convolution), 'direct' (exact distance transform), 'auto' (the faster, measured). */
+  method?: 'auto' | 'fft' | 'direct';
+}
+
+export interface LabelsProgressInfo {
+  imageId: string;
+  stage: 'check' | AutoStructure;
+  done: number;
+  total: number;
+  elapsedMs: number;
+}
+
 // ---- Events ----
 
 /**
@@ -192,6 +211,7 @@ export type EngineEvent =
   | { type: 'error-map'; runId: string; imageId: string; iteration: number; dims: [number, number, number]; data: Uint8Array }
   | { type: 'density'; runId: string; imageId: string; iteration: number; dims: [number, number, number]; data: Uint8Array }
   | { type: 'segment-progress'; imageId: string; stage: 'prepare' | 'infer' | 'finish'; tilesDone: number; tilesTotal: number; elapsedMs: number; etaMs?: number }
+  | { type: 'labels-progress'; imageId: string; stage: 'check' | AutoStructure; done: number; total: number; elapsedMs: number }
   | { type: 'models-changed' }
   | { type: 'log'; level: 'info' | 'warn'; text: string };
 
@@ -260,6 +280,13 @@ export interface EngineProtocol {
   segment(imageId: string, opts?: SegmentOptions): Awaitable<SegmentReply>;
   /** Stops a running segmentation (it rejects with code "cancelled"); false when none runs. */
   cancelSegmentation(): Awaitable<boolean>;
+  /**
+   * Labels without supervision (thresholds + ball morphology): a label map attached to the image, with the
+   * table body, lung_left, lung_right, bone. Rejects with code "not-ct" for a volume that is not a CT in HU.
+   */
+  makeLabels(imageId: string, opts: MakeLabelsOptions): Awaitable<LoadedVolume>;
+  /** Stops a running makeLabels (it rejects with code "cancelled"); false when none runs. */
+  cancelLabels(): Awaitable<boolean>;
   /** A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"). */
   exportVolume(id: string): Awaitable<Uint8Array>;
   /** "index name" lines for a label map (the table that goes with an export). */

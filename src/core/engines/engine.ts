@@ -4,7 +4,7 @@
  */
 import type {
   BackendStatus, EngineEvent, EngineInitOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, LoadedVolume, LoadOptions, ModelBytes,
-  ModelSummary, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
+  MakeLabelsOptions, ModelSummary, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
 } from './contract';
 import type { Device } from '../backend/device';
 import { initBackend } from '../backend/select';
@@ -15,6 +15,7 @@ import { Segmenter } from './segmenter';
 import { VolumeStore } from './volume-store';
 import { loadVolumeIntoStore, type NamedBytes } from './load-volume';
 import { Trainer } from './trainer';
+import { AutoLabeller } from './auto-labeller';
 
 function builtInTables(name: string): LabelTable | undefined {
   return /labels-organs4/i.test(name) ? DEMO_LABELS : undefined;
@@ -36,6 +37,7 @@ export class Engine implements EngineProtocol {
   readonly trainer: Trainer;
   readonly modelRegistry = new ModelRegistry();
   readonly segmenter: Segmenter;
+  readonly labeller: AutoLabeller;
   private chosen?: Device;
   private readonly listeners = new Set<EngineListener>();
 
@@ -43,6 +45,7 @@ export class Engine implements EngineProtocol {
     const device = () => this.device;
     this.trainer = new Trainer({ store: this.store, device, emit: (e) => this.onTrainerEvent(e) });
     this.segmenter = new Segmenter({ store: this.store, models: this.modelRegistry, device, emit: (e) => this.emit(e) });
+    this.labeller = new AutoLabeller({ store: this.store, emit: (e) => this.emit(e) });
   }
 
   /** A finished (or stopped) run's network becomes a model the workbench can segment with and save. */
@@ -140,6 +143,16 @@ export class Engine implements EngineProtocol {
 
   cancelSegmentation(): boolean {
     return this.segmenter.cancel();
+  }
+
+  /** Labels without supervision (body, lungs, bone) as a label map attached to the image. */
+  async makeLabels(imageId: string, opts: MakeLabelsOptions): Promise<LoadedVolume> {
+    const item = await this.labeller.make(imageId, opts);
+    return { info: item.info, nifti: niftiOf(item.volume, 'label') };
+  }
+
+  cancelLabels(): boolean {
+    return this.labeller.cancel();
   }
 
   /** A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"). */

@@ -58,7 +58,10 @@ function pairFor(store: VolumeStore, id: string, role: 'training' | 'validation'
       `${image.info.name} has no label map attached, so it cannot be used for ${role}; load its label map (role "label") first.`,
     );
   }
-  return { image, label: labels[0] };
+  // The latest label map that is not a model's output: a file, or labels made by makeLabels (so that one
+  // click on "Label lungs and bone automatically" is followed by training on those labels).
+  const label = labels.filter((l) => l.info.origin !== 'segmentation').at(-1) ?? labels[0];
+  return { image, label };
 }
 
 function positiveInt(name: string, v: number | undefined, dflt: number, max = 1e7): number {

@@ -43,7 +43,12 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
   const valIds = val ?? trainIds;
   const labelNames = useMemo(() => {
     const out = new Map<number, string>();
-    for (const l of volumes.filter((v) => v.role === 'label' && trainIds.includes(v.imageId ?? ''))) {
+    // The label map training uses per scan: the latest one not made by a model (as the engine picks it).
+    const used = trainIds.map((id) => {
+      const ls = volumes.filter((v) => v.role === 'label' && v.imageId === id);
+      return ls.filter((l) => l.origin !== 'segmentation').at(-1) ?? ls[0];
+    }).filter((l) => l !== undefined);
+    for (const l of used) {
       for (const [k, n] of Object.entries(l.labels ?? {})) out.set(Number(k), n);
     }
     return [...out.entries()].sort((a, b) => a[0] - b[0]);
