@@ -9,5 +9,6 @@ import { WASM_SLICE_CONFIGS } from './wasm-slice/slice.kernel';
 import { WASM_MATMUL_CONFIGS } from './wasm-matmul/matmul.kernel';
 import { WASM_PAD_CONFIGS } from './wasm-pad/pad.kernel';
 import { WASM_UNARY_CONFIGS } from './wasm-unary/unary.kernel';
+import { wasmColumnSumsConfig } from './wasm-column-sums/column-sums.kernel';
 
-export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [...WASM_CONV3D_CONFIGS, ...WASM_BINARY_CONFIGS, ...WASM_SLICE_CONFIGS, ...WASM_MATMUL_CONFIGS, ...WASM_PAD_CONFIGS, ...WASM_UNARY_CONFIGS];
+export const WASM_KERNEL_CONFIGS: readonly tf.KernelConfig[] = [...WASM_CONV3D_CONFIGS, ...WASM_BINARY_CONFIGS, ...WASM_SLICE_CONFIGS, ...WASM_MATMUL_CONFIGS, ...WASM_PAD_CONFIGS, ...WASM_UNARY_CONFIGS, wasmColumnSumsConfig];

@@ -1,6 +1,6 @@
 /**
  * Batched column sums `[B, M, C]` → `[B, 1, C]` as a tfjs kernel ('WorkbenchColumnSums', one pass per call)
- * on WebGPU; on other backends a batched matrix product with a row of ones. Not differentiable by itself:
+ * on WebGPU and on wasm; on other backends a batched matrix product with a row of ones. Not differentiable by itself:
  * callers use it inside hand-written gradients (batch norm, dense, losses) or wrap it (`columnSumsOp`).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -25,7 +25,12 @@ export const columnSumsConfig: tf.KernelConfig = { kernelName: COLUMN_SUMS_KERNE
 
 /** `[B, M, C]` float32 → `[B, 1, C]`. */
 export function columnSums(x: tf.Tensor3D): tf.Tensor3D {
-  if (tf.getBackend() !== 'webgpu') return tf.matMul(tf.ones([x.shape[0], 1, x.shape[1]]), x);
+  const backend = tf.getBackend();
+  if (backend !== 'webgpu') {
+    // The wasm backend has its own one-pass kernel (kernels/wasm-column-sums); others multiply by ones.
+    if (tf.getKernel(COLUMN_SUMS_KERNEL, backend)) return tf.engine().runKernel(COLUMN_SUMS_KERNEL, { x } as unknown as tf.NamedTensorMap) as tf.Tensor3D;
+    return tf.matMul(tf.ones([x.shape[0], 1, x.shape[1]]), x);
+  }
   return tf.tidy(() => {
     let cur: tf.Tensor3D = x;
     do {
