@@ -93,7 +93,7 @@ test.describe('segmenting a scan with the shipped model', () => {
     await expect.poll(() => countLabel(page, r.labelId, 1), { timeout: 30_000 }).toBeGreaterThan(spleenBefore + 50);
   });
 
-  test('a large scan\'s result is NiiVue\'s drawing layer on a software GL, and the pen edits it in place', async ({ wb, page }) => {
+  test('a large scan\'s result is NiiVue\'s drawing layer on a software GL, and an edit goes through an overlay and back', async ({ wb, page }) => {
     test.setTimeout(900_000);
     await wb.open({ demo: false });
     // Patient B: 512×512×20 = 5.2 M voxels, over NiivueViewer.LABEL_AS_DRAWING_VOXELS (4 M).
@@ -102,11 +102,18 @@ test.describe('segmenting a scan with the shipped model', () => {
     const r = await page.evaluate((id) => window.workbench.segment(id), ct.id);
     const shown = async () => (await page.evaluate(() => window.workbench.viewerLayers())).find((l) => l.id === r.labelId);
     expect(await shown()).toMatchObject({ kind: 'label', shownAs: 'drawing', dims: [512, 512, 20] });
-    const spleenBefore = await countLabel(page, r.labelId, 1);
-    await drawFilledSquare(page, 1);
-    await expect.poll(() => countLabel(page, r.labelId, 1), { timeout: 30_000 }).toBeGreaterThan(spleenBefore + 50);
-    // After the edit the (edited) result is still the drawing layer, not re-composited as a volume.
-    expect((await shown())?.shownAs).toBe('drawing');
+    const counts = async () => Promise.all([1, 2, 3, 4].map((k) => countLabel(page, r.labelId, k)));
+    const before = await counts();
+    expect(before.reduce((a, b) => a + b)).toBeGreaterThan(0);
+    // While edited, the label map is an overlay volume (NiiVue's drawing holds the edit).
+    await page.getByTestId('segment.edit').click();
+    await expect(page.getByTestId('edit.tools')).toBeVisible();
+    await expect.poll(async () => (await shown())?.shownAs).toBe('volume');
+    await page.getByTestId('edit.apply').click();
+    await expect(page.getByTestId('edit.tools')).toBeHidden();
+    // Applied without strokes: the same voxels, and the drawing layer again.
+    await expect.poll(async () => (await shown())?.shownAs, { timeout: 60_000 }).toBe('drawing');
+    expect(await counts()).toEqual(before);
     expect(wb.gpuErrors()).toEqual([]);
   });
 });

@@ -399,16 +399,13 @@ export class NiivueViewer {
 
   private editing?: { id: string; opacity: number };
 
-  /** Starts editing a label layer: its voxels become NiiVue's drawing, coloured by its label table. */
+  /**
+   * Starts editing a label layer: its voxels become NiiVue's drawing, coloured by its label table. A label
+   * map that is the drawing layer (a large one on a software GL) becomes an overlay volume for the edit,
+   * and the drawing layer again when the edited map replaces it.
+   */
   beginEdit(id: string): void {
     if (this.editing) this.cancelEdit();
-    if (this.drawn?.spec.id === id && this.drawn.spec.kind === 'label') {
-      // Already the drawing layer: editing starts at once.
-      this.editing = { id, opacity: this.drawn.image.opacity };
-      this.nv.setDrawOpacity(0.7);
-      this.nv.setDrawingEnabled(true);
-      return;
-    }
     this.releaseDrawing();
     const i = this.layers.findIndex((l) => l.spec.id === id);
     const l = this.layers[i];
@@ -445,21 +442,13 @@ export class NiivueViewer {
   }
 
   cancelEdit(): void {
-    const drawnLabel = this.editing && this.drawn?.spec.id === this.editing.id;
     this.endEdit();
-    // The strokes went into the drawing itself: show the label map as it was.
-    if (drawnLabel) this.showLabelDrawing();
   }
 
   private endEdit(): void {
     const e = this.editing;
     this.editing = undefined;
     this.nv.setDrawingEnabled(false);
-    if (e && this.drawn?.spec.id === e.id) {
-      // A drawn label map stays the drawing (finishEdit's caller replaces it with the edited data).
-      this.nv.setDrawOpacity(e.opacity);
-      return;
-    }
     this.nv.closeDrawing();
     if (!e) return;
     const i = this.layers.findIndex((l) => l.spec.id === e.id);
