@@ -7,6 +7,8 @@
  *   npm run train:demo -- [--iterations 6000] [--preset tiny] [--spacing 3] [--batch 8] [--seed 7]
  *     [--lr 0.05] [--photometric] [--loss cross-entropy] [--class-weights 1,1,2,2,1] [--epsilon 0.01]
  *     [--out public/models/demo-organs4] [--checkpoint-every 250] [--resume] [--eval-only]
+ *     [--max-seconds S]  stop training after S seconds of steps (the GPU kit's time budget), then write and evaluate
+ *     [--no-index]       leave public/models/index.json alone
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -42,6 +44,8 @@ const { values: args } = parseArgs({
     'log-every': { type: 'string', default: '25' },
     resume: { type: 'boolean', default: false },
     'eval-only': { type: 'boolean', default: false },
+    'max-seconds': { type: 'string' },
+    'no-index': { type: 'boolean', default: false },
   },
 });
 
@@ -125,8 +129,17 @@ async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses
   let done!: (e?: string) => void;
   const finished = new Promise<string | undefined>((r) => (done = r));
   const every = Number(args['log-every']);
+  const maxMs = args['max-seconds'] ? Number(args['max-seconds']) * 1000 : Infinity;
+  const startedAt = performance.now();
+  let trainer: Trainer | undefined;
+  let stopping = false;
   const emit = (e: EngineEvent) => {
     if (e.type === 'iteration') {
+      if (!stopping && performance.now() - startedAt > maxMs) {
+        stopping = true;
+        log(`stopping after iteration ${e.iteration}: --max-seconds ${args['max-seconds']} reached`);
+        void trainer?.stop();
+      }
       losses.push(Number(e.loss.toFixed(5)));
       stepMs.push(Math.round(e.msPerIteration));
       trainingMs += e.msPerIteration;
@@ -137,7 +150,7 @@ async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses
     }
     if (e.type === 'state' && (e.state === 'done' || e.state === 'error')) done(e.error);
   };
-  const trainer = new Trainer({ store, emit });
+  trainer = new Trainer({ store, emit });
   const onCheckpoint: TrainerHooks['onCheckpoint'] = async (c) => {
     const m = modelFromTraining({ plan: c.plan, net: c.net, iteration: c.iteration }, { id: MODEL_ID });
     await writeModelDir(m, checkpointDir);
@@ -188,7 +201,7 @@ async function main(): Promise<void> {
     training = r;
     const sizes = await writeModelDir(model, outDir);
     log(`wrote ${relative(REPO_ROOT, outDir)}/model.json (${sizes.modelJsonBytes} B) and weights.bin (${sizes.weightsBytes} B)`);
-    updateIndex(model);
+    if (!args['no-index']) updateIndex(model);
   }
   const onB = await evaluateOn(model, loadPatientB(), `patient B (${PATIENT_B.image}, held out)`);
   log(`patient B: Dice ${JSON.stringify(onB.dice)} (raw ${JSON.stringify(onB.diceRaw)}) in ${onB.ms} ms`);

@@ -5,22 +5,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webgpuForTests } from '../../../testing/gpu';
-import type { ActiveBackend } from '../../backend/select';
 import { isWorkbenchError } from '../../errors';
-import { Rng } from '../../random';
-import { caseSeed, type ConvCase, FORWARD_ONLY_CASES, GRADIENT_CASES, size, GPU_TUNING_CASES } from '../conv3d-common/cases';
+import { type ConvCase, FORWARD_ONLY_CASES, GRADIENT_CASES, GPU_TUNING_CASES } from '../conv3d-common/cases';
 import { configureConv3DKernels } from '../conv3d-common/options';
-import { conv3dGeometry } from '../conv3d-common/geometry';
-import { compareToReference, describeParity, randomArray } from '../conv3d-common/parity';
+import { describeParity } from '../conv3d-common/parity';
+import { conv3dParityRun } from '../conv3d-common/parity-runs';
 import { fastKernelsRegistered, registerFastKernels } from '../registry';
-import { conv3dReference } from './conv3d.reference';
 
 const cases: ConvCase[] = [...GRADIENT_CASES, ...FORWARD_ONLY_CASES];
 
 describe('fast conv3d forward on real WebGPU', () => {
-  let b: ActiveBackend;
   beforeAll(async () => {
-    b = await webgpuForTests();
+    await webgpuForTests();
     registerFastKernels();
   });
 
@@ -43,25 +39,12 @@ describe('fast conv3d forward on real WebGPU', () => {
   });
 
   const checkCase = async (c: ConvCase): Promise<void> => {
-    const rng = new Rng(caseSeed(c));
-    const xs = randomArray(size(c.x), rng);
-    const ws = randomArray(size(c.w), rng);
-    const strides = c.strides ?? [1, 1, 1];
-    const dilations = c.dilations ?? [1, 1, 1];
-    const pad = c.pad ?? 'valid';
-    const x = tf.tensor5d(xs, c.x);
-    const w = tf.tensor5d(ws, c.w);
-    const y = tf.conv3d(x, w, strides, pad, 'NDHWC', dilations);
-    const got = await y.data();
-    b.monitor!.check(`conv3d parity case "${c.name}"`);
-    const g = conv3dGeometry(c.x, c.w, strides, dilations, pad);
-    expect(y.shape).toEqual([g.batch, ...g.outDims, g.outChannels]);
-    const report = compareToReference(got, conv3dReference(xs, ws, g));
-    console.log(describeParity(`forward ${c.name}`, report));
-    tf.dispose([x, w, y]);
-    expect(report.nonzero).toBeGreaterThan(0);
-    expect(report.first).toBeUndefined();
-    expect(report.failures).toBe(0);
+    const r = await conv3dParityRun('forward', c);
+    console.log(describeParity(`forward ${c.name}`, r.report));
+    expect(r.shape).toEqual(r.expectedShape);
+    expect(r.report.nonzero).toBeGreaterThan(0);
+    expect(r.report.first).toBeUndefined();
+    expect(r.report.failures).toBe(0);
   };
 
   it.each(cases)('$name', checkCase);

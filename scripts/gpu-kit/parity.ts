@@ -1,0 +1,109 @@
+/**
+ * The GPU kit's parity runner: every kernel's parity table against its reference, on the active WebGPU
+ * backend, with the kernels tuned as asked (the kit runs `tuneFor: 'gpu'`). Reuses the case tables and
+ * comparison helpers of the unit tests; returns rows of (kernel, case, max error, tolerance, pass).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FORWARD_ONLY_CASES, GRADIENT_CASES, type ConvCase } from '../../src/core/kernels/conv3d-common/cases';
+import { ATOL, RTOL } from '../../src/core/kernels/conv3d-common/parity';
+import { conv3dParityRun, parityPassed, type ConvParityOp } from '../../src/core/kernels/conv3d-common/parity-runs';
+import { PATCH_SAMPLER_CASES, patchSamplerParityPassed, patchSamplerParityRun, patchSamplerParitySet } from '../../src/core/kernels/patch-sampler/patch-sampler.parity';
+import { registerFastKernels } from '../../src/core/kernels';
+import { Rng } from '../../src/core/random';
+// Merge note: these two move to src/core/kernels/ (dropout, column-sums) in a concurrent change.
+import { dropout } from '../../src/core/networks/dropout.kernel';
+import { dropoutMaskReference } from '../../src/core/networks/dropout.reference';
+import { columnSums } from '../../src/core/networks/column-sums.kernel';
+import { columnSumsReference } from '../../src/core/networks/column-sums.reference';
+
+export interface ParityRow {
+  kernel: string;
+  case: string;
+  maxError: number;
+  /** What the error is measured against, in words, and the bound it must stay under. */
+  errorMeasure: string;
+  tolerance: number;
+  pass: boolean;
+  ms: number;
+  detail?: Record<string, unknown>;
+  error?: string;
+}
+
+const CONV_OPS: { op: ConvParityOp; kernel: string; cases: ConvCase[] }[] = [
+  { op: 'forward', kernel: 'conv3d', cases: [...GRADIENT_CASES, ...FORWARD_ONLY_CASES] },
+  { op: 'backprop-input', kernel: 'conv3d-backprop-input', cases: GRADIENT_CASES },
+  { op: 'backprop-filter', kernel: 'conv3d-backprop-filter', cases: GRADIENT_CASES },
+];
+
+async function row(kernel: string, name: string, f: () => Promise<Omit<ParityRow, 'kernel' | 'case' | 'ms'>>): Promise<ParityRow> {
+  const t0 = performance.now();
+  try {
+    const r = await f();
+    return { kernel, case: name, ...r, ms: Math.round(performance.now() - t0) };
+  } catch (e) {
+    return { kernel, case: name, maxError: NaN, errorMeasure: '', tolerance: NaN, pass: false, ms: Math.round(performance.now() - t0), error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Runs every table; `onRow` sees each row as it is done (the kit writes the file as it goes). */
+export async function runParityTables(onRow: (r: ParityRow) => void = () => {}): Promise<ParityRow[]> {
+  registerFastKernels();
+  const rows: ParityRow[] = [];
+  const add = (r: ParityRow) => {
+    rows.push(r);
+    onRow(r);
+  };
+  for (const { op, kernel, cases } of CONV_OPS) {
+    for (const c of cases) {
+      add(await row(kernel, c.name, async () => {
+        const r = await conv3dParityRun(op, c);
+        return {
+          maxError: r.report.maxRel, errorMeasure: `max |gpu − ref| / Σ|terms| (pass: every element ≤ ${RTOL}·Σ|terms| + ${ATOL})`, tolerance: RTOL, pass: parityPassed(r),
+          detail: { maxAbs: r.report.maxAbs, failures: r.report.failures, nonzero: r.report.nonzero, shape: r.shape, expectedShape: r.expectedShape, first: r.report.first },
+        };
+      }));
+    }
+  }
+  const set = patchSamplerParitySet();
+  for (const c of PATCH_SAMPLER_CASES) {
+    add(await row('patch-sampler', c.name, async () => {
+      const r = await patchSamplerParityRun(c, set);
+      return { maxError: r.maxImageErr, errorMeasure: 'max |gpu − ref| of the image blocks (labels must match exactly)', tolerance: c.tol, pass: patchSamplerParityPassed(c, r), detail: { ...r } };
+    }));
+  }
+  tf.dispose([set.image, set.labels]);
+  for (const { shape, rate, seed } of [{ shape: [4096, 8], rate: 0.5, seed: 1 }, { shape: [2, 8, 8, 8, 3], rate: 0.25, seed: 0xdeadbeef }, { shape: [1500], rate: 0.9, seed: 7 }]) {
+    add(await row('dropout', `${JSON.stringify(shape)} rate ${rate} seed ${seed}`, async () => {
+      const n = shape.reduce((a, c) => a * c, 1);
+      const rng = new Rng(seed);
+      const x = Float32Array.from({ length: n }, () => rng.uniform(-2, 2));
+      const xT = tf.tensor(x, shape);
+      const y = dropout(xT, rate, seed);
+      const yv = await y.data();
+      tf.dispose([xT, y]);
+      const mask = dropoutMaskReference(n, rate, seed);
+      let maxErr = 0;
+      let kept = 0;
+      for (let i = 0; i < n; i++) {
+        maxErr = Math.max(maxErr, Math.abs(yv[i] - Math.fround(x[i] * mask[i])));
+        if (yv[i] !== 0) kept++;
+      }
+      return { maxError: maxErr, errorMeasure: 'max |gpu − x·mask| (exact)', tolerance: 0, pass: maxErr === 0 && kept > 0, detail: { kept, n } };
+    }));
+  }
+  for (const [b, m, c] of [[1, 6912, 4], [2, 512, 3], [1, 64, 40], [3, 65, 5], [1, 1, 1500], [1, 300_000, 12]] as [number, number, number][]) {
+    add(await row('column-sums', `[${b}, ${m}, ${c}]`, async () => {
+      const rng = new Rng(b * m + c);
+      const x = Float32Array.from({ length: b * m * c }, () => rng.uniform(-1, 1));
+      const xT = tf.tensor3d(x, [b, m, c]);
+      const y = columnSums(xT);
+      const v = await y.data();
+      tf.dispose([xT, y]);
+      const ref = columnSumsReference(x, b, m, c);
+      let maxErr = 0;
+      for (let i = 0; i < ref.length; i++) maxErr = Math.max(maxErr, Math.abs(v[i] - ref[i]));
+      return { maxError: maxErr, errorMeasure: 'max |gpu − float32 reference in the same order| (exact)', tolerance: 0, pass: maxErr === 0 && v.length === ref.length && v.some((t) => t !== 0) };
+    }));
+  }
+  return rows;
+}
