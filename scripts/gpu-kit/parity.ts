@@ -4,7 +4,8 @@
  * comparison helpers of the unit tests; returns rows of (kernel, case, max error, tolerance, pass).
  */
 import * as tf from '@tensorflow/tfjs';
-import { FORWARD_ONLY_CASES, GRADIENT_CASES, type ConvCase } from '../../src/core/kernels/conv3d-common/cases';
+import { FORWARD_ONLY_CASES, GPU_TUNING_CASES, GRADIENT_CASES, type ConvCase } from '../../src/core/kernels/conv3d-common/cases';
+import { configureConv3DKernels, conv3dKernelOptions } from '../../src/core/kernels/conv3d-common/options';
 import { ATOL, RTOL } from '../../src/core/kernels/conv3d-common/parity';
 import { conv3dParityRun, parityPassed, type ConvParityOp } from '../../src/core/kernels/conv3d-common/parity-runs';
 import { PATCH_SAMPLER_CASES, patchSamplerParityPassed, patchSamplerParityRun, patchSamplerParitySet } from '../../src/core/kernels/patch-sampler/patch-sampler.parity';
@@ -45,17 +46,34 @@ async function row(kernel: string, name: string, f: () => Promise<Omit<ParityRow
   }
 }
 
-/** Runs every table; `onRow` sees each row as it is done (the kit writes the file as it goes). */
-export async function runParityTables(onRow: (r: ParityRow) => void = () => {}): Promise<ParityRow[]> {
+export interface ParityPlan {
+  /** Only these conv3d cases (by name); all when absent. */
+  convCases?: readonly string[];
+  /** Also run the GPU-tuning cases with 4 KiB of workgroup memory, so that channels come in chunks. */
+  chunked?: boolean;
+  /** At most this many cases of each of the other tables (smoke runs). */
+  othersPerTable?: number;
+}
+
+/**
+ * Runs every table with the kernels as configured now (the kit configures `tuneFor: 'gpu'`); `onRow` sees
+ * each row as it is done (the kit writes the file as it goes).
+ */
+export async function runParityTables(onRow: (r: ParityRow) => void = () => {}, plan: ParityPlan = {}): Promise<ParityRow[]> {
   registerFastKernels();
+  const pick = <T>(a: T[]): T[] => a.slice(0, plan.othersPerTable ?? a.length);
+  const tuning = conv3dKernelOptions();
   const rows: ParityRow[] = [];
   const add = (r: ParityRow) => {
     rows.push(r);
     onRow(r);
   };
-  for (const { op, kernel, cases } of CONV_OPS) {
-    for (const c of cases) {
-      add(await row(kernel, c.name, async () => {
+  const passes = [{ suffix: '', bytes: tuning.maxWorkgroupBytes, only: (c: ConvCase) => !plan.convCases || plan.convCases.includes(c.name) }];
+  if (plan.chunked) passes.push({ suffix: ' [4 KiB workgroup memory: channel chunks]', bytes: 4096, only: (c: ConvCase) => GPU_TUNING_CASES.includes(c.name) && (!plan.convCases || plan.convCases.includes(c.name)) });
+  for (const pass of passes) for (const { op, kernel, cases } of CONV_OPS) {
+    configureConv3DKernels({ maxWorkgroupBytes: pass.bytes });
+    for (const c of cases.filter(pass.only)) {
+      add(await row(kernel, c.name + pass.suffix, async () => {
         const r = await conv3dParityRun(op, c);
         return {
           maxError: r.report.maxRel, errorMeasure: `max |gpu − ref| / Σ|terms| (pass: every element ≤ ${RTOL}·Σ|terms| + ${ATOL})`, tolerance: RTOL, pass: parityPassed(r),
@@ -64,15 +82,16 @@ export async function runParityTables(onRow: (r: ParityRow) => void = () => {}):
       }));
     }
   }
+  configureConv3DKernels({ maxWorkgroupBytes: tuning.maxWorkgroupBytes });
   const set = patchSamplerParitySet();
-  for (const c of PATCH_SAMPLER_CASES) {
+  for (const c of pick(PATCH_SAMPLER_CASES)) {
     add(await row('patch-sampler', c.name, async () => {
       const r = await patchSamplerParityRun(c, set);
       return { maxError: r.maxImageErr, errorMeasure: 'max |gpu − ref| of the image blocks (labels must match exactly)', tolerance: c.tol, pass: patchSamplerParityPassed(c, r), detail: { ...r } };
     }));
   }
   tf.dispose([set.image, set.labels]);
-  for (const { shape, rate, seed } of [{ shape: [4096, 8], rate: 0.5, seed: 1 }, { shape: [2, 8, 8, 8, 3], rate: 0.25, seed: 0xdeadbeef }, { shape: [1500], rate: 0.9, seed: 7 }]) {
+  for (const { shape, rate, seed } of pick([{ shape: [4096, 8], rate: 0.5, seed: 1 }, { shape: [2, 8, 8, 8, 3], rate: 0.25, seed: 0xdeadbeef }, { shape: [1500], rate: 0.9, seed: 7 }])) {
     add(await row('dropout', `${JSON.stringify(shape)} rate ${rate} seed ${seed}`, async () => {
       const n = shape.reduce((a, c) => a * c, 1);
       const rng = new Rng(seed);
@@ -91,7 +110,7 @@ export async function runParityTables(onRow: (r: ParityRow) => void = () => {}):
       return { maxError: maxErr, errorMeasure: 'max |gpu − x·mask| (exact)', tolerance: 0, pass: maxErr === 0 && kept > 0, detail: { kept, n } };
     }));
   }
-  for (const [b, m, c] of [[1, 6912, 4], [2, 512, 3], [1, 64, 40], [3, 65, 5], [1, 1, 1500], [1, 300_000, 12]] as [number, number, number][]) {
+  for (const [b, m, c] of pick([[1, 6912, 4], [2, 512, 3], [1, 64, 40], [3, 65, 5], [1, 1, 1500], [1, 300_000, 12]] as [number, number, number][])) {
     add(await row('column-sums', `[${b}, ${m}, ${c}]`, async () => {
       const rng = new Rng(b * m + c);
       const x = Float32Array.from({ length: b * m * c }, () => rng.uniform(-1, 1));

@@ -83,7 +83,7 @@ if [ "$BUDGET" = full ]; then
     kit parity 60; kit conv3d 100; kit train-step 75; kit augment 30; kit inference 75
   fi
 else
-  kit adapter 60; kit parity 150; kit conv3d 90; kit train-step 90; kit augment 60; kit inference 90
+  kit adapter 60; kit parity 120; kit conv3d 60; kit train-step 90; kit augment 60; kit inference 90
   ADAPTER_RC=0
 fi
 
@@ -93,7 +93,7 @@ if [ "$ADAPTER_RC" = 0 ]; then
   if [ "$BUDGET" = full ]; then
     RECIPE="--preset tiny --spacing 6 --batch 8 --lr 0.05 --seed 7 --photometric --photometric-shift 0.2 --slabs 3 --iterations 2500 --max-seconds $(( left - 60 ))"
   else
-    RECIPE="--preset tiny --spacing 6 --batch 1 --iterations 2 --error-map-every 1000 --log-every 1"
+    RECIPE="--preset tiny --spacing 6 --batch 1 --iterations 2 --error-map-every 1000 --log-every 1 --eval none"
   fi
   # shellcheck disable=SC2086
   WORKBENCH_REPO_ROOT=$REPO WORKBENCH_BACKEND=webgpu stage train-demo "$left" "$NODE" "$WORK/train-demo.mjs" $RECIPE \
