@@ -12,7 +12,7 @@
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
+import { copyFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ if (!existsSync(join(kit, 'lib', 'libvulkan.so.1'))) {
     writeFileSync(join(kit, 'lib', deb.replace(/_.*/, '.version')), `${deb}\n`);
   }
   const libDir = join(tmp, 'x', 'usr/lib/x86_64-linux-gnu');
-  for (const f of readdirSync(libDir).filter((n) => n.includes('.so'))) cpSync(join(libDir, f), join(kit, 'lib', f), { dereference: false, verbatimSymlinks: true });
+  for (const f of readdirSync(libDir).filter((n) => n.includes('.so'))) copyFileSync(join(libDir, f), join(kit, 'lib', f)); // links resolved: the device tool carries links only as links
   rmSync(tmp, { recursive: true, force: true });
 } else say('lib/ is up to date');
 
