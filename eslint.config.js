@@ -24,7 +24,7 @@ export const BOUNDARIES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'playwright-report/**', 'src/**/assembly/**', 'src/**/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'public/**', 'test-results/**', 'playwright-report/**', 'src/**/assembly/**', 'src/**/generated/**', '.gpu-kit/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

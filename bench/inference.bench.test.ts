@@ -22,11 +22,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { testDevice, webgpuForTests } from '../src/testing/gpu';
-import { readNifti, type Vec3, type Volume } from '../src/core/data';
+import { readNifti, type Volume } from '../src/core/data';
 import { repoFile } from '../src/core/data/testing/repo-files';
 import { createDualPathNet, type DualPathNet } from '../src/core/networks';
 import { segmentVolume, type PredictorModelMeta, type SegmentProgress } from '../src/core/engines/predictor';
 import * as kernels from '../src/core/kernels';
+import { resampledPatientA } from './synthetic-scan';
 import { machine } from '../src/core/platform/machine';
 
 const CASES = (process.env.BENCH_CASES ?? 'patientA@6,synthetic512@6').split(',');
@@ -37,56 +38,6 @@ const PROFILE = process.env.BENCH_PROFILE !== '0';
 const OUT = process.env.BENCH_OUT ?? 'bench/results/inference.json';
 const NORM = { min: -1000, max: 1000, divisor: 218 };
 const CLASSES = ['background', 'spleen', 'kidney_right', 'kidney_left', 'liver'];
-
-/** Patient A's HU sampled trilinearly on a `dims` grid of `spacing` mm, both grids centred on each other. */
-function resampledPatientA(a: Volume, dims: Vec3, spacing: Vec3): Volume {
-  const [ax, ay, az] = a.dims;
-  const { slope, inter } = a.scale;
-  const axis = (n: number, s: number, na: number, sa: number) => {
-    const i0 = new Int32Array(n);
-    const w = new Float32Array(n);
-    const inside = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const p = ((i - (n - 1) / 2) * s) / sa + (na - 1) / 2; // position in patient A's voxels
-      const f = Math.min(Math.max(Math.floor(p), 0), na - 2);
-      i0[i] = f;
-      w[i] = Math.min(Math.max(p - f, 0), 1);
-      inside[i] = p >= 0 && p <= na - 1 ? 1 : 0;
-    }
-    return { i0, w, inside };
-  };
-  const X = axis(dims[0], spacing[0], ax, a.spacing[0]);
-  const Y = axis(dims[1], spacing[1], ay, a.spacing[1]);
-  const Z = axis(dims[2], spacing[2], az, a.spacing[2]);
-  const src = Float32Array.from(a.data, (v) => v * slope + inter);
-  const out = new Int16Array(dims[0] * dims[1] * dims[2]).fill(-1000);
-  const sx = 1;
-  const sy = ax;
-  const sz = ax * ay;
-  for (let k = 0; k < dims[2]; k++) {
-    if (!Z.inside[k]) continue;
-    const zw = Z.w[k];
-    for (let j = 0; j < dims[1]; j++) {
-      if (!Y.inside[j]) continue;
-      const yw = Y.w[j];
-      const row = (k * dims[1] + j) * dims[0];
-      for (let i = 0; i < dims[0]; i++) {
-        if (!X.inside[i]) continue;
-        const xw = X.w[i];
-        const b = X.i0[i] * sx + Y.i0[j] * sy + Z.i0[k] * sz;
-        const c00 = src[b] + (src[b + sx] - src[b]) * xw;
-        const c10 = src[b + sy] + (src[b + sy + sx] - src[b + sy]) * xw;
-        const c01 = src[b + sz] + (src[b + sz + sx] - src[b + sz]) * xw;
-        const c11 = src[b + sz + sy] + (src[b + sz + sy + sx] - src[b + sz + sy]) * xw;
-        const c0 = c00 + (c10 - c00) * yw;
-        const c1 = c01 + (c11 - c01) * yw;
-        out[row + i] = Math.round(c0 + (c1 - c0) * zw);
-      }
-    }
-  }
-  const affine = new Float64Array([spacing[0], 0, 0, 0, 0, spacing[1], 0, 0, 0, 0, spacing[2], 0, 0, 0, 0, 1]);
-  return { name: 'synthetic-512x512x300.nii.gz', dims, spacing, affine, data: out, scale: { slope: 1, inter: 0 } };
-}
 
 function loadVolumes(): Record<string, Volume> {
   const a = readNifti(repoFile('public/demo/ct.nii.gz'), 'ct.nii.gz');

@@ -48,6 +48,8 @@ export interface RunOptions extends BenchSettings {
   /** Skip tfjs's kernels (baselineMs is then NaN), for quick tuning runs. */
   noBaseline?: boolean;
   log?: (line: string) => void;
+  /** Sees each case as soon as it is timed (the GPU kit writes its file as it goes). */
+  onCase?: (c: BenchCase) => void;
 }
 
 function opCall(op: BenchOp, sh: BenchShape, t: { x: tf.Tensor; w: tf.Tensor; dy: tf.Tensor }): () => tf.Tensor {
@@ -116,6 +118,7 @@ export async function runConv3dBench(device: Device, o: RunOptions): Promise<Ben
         runs: fast.length, baselineRuns: base.length, reps: f.reps, baselineReps: b.reps,
       };
       cases.push(c);
+      o.onCase?.(c);
       o.log?.(`${c.layer.slice(0, 28).padEnd(28)} ${op.padEnd(15)} ${c.ms.toFixed(1).padStart(9)} ms (min ${c.minMs.toFixed(1)})  tfjs ${c.baselineMs.toFixed(1).padStart(9)} ms (min ${c.baselineMinMs.toFixed(1)})  ×${c.speedup.toFixed(1)}`);
     }
     tf.dispose([t.x, t.w, t.dy]);

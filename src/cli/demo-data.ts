@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { DEMO_LABELS, parseLabelTable, readNifti, toCanonical, type Volume } from '../core/data';
 import { VolumeStore } from '../core/engines/volume-store';
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+/** The repository (WORKBENCH_REPO_ROOT overrides it: the GPU kit runs this bundled, outside src/cli). */
+export const REPO_ROOT = process.env.WORKBENCH_REPO_ROOT ? resolve(process.env.WORKBENCH_REPO_ROOT) : resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 export function repoBytes(rel: string): Uint8Array {
   const b = readFileSync(join(REPO_ROOT, rel));

@@ -7,6 +7,9 @@
  *   npm run train:demo -- [--iterations 6000] [--preset tiny] [--spacing 3] [--batch 8] [--seed 7]
  *     [--lr 0.05] [--photometric] [--loss cross-entropy] [--class-weights 1,1,2,2,1] [--epsilon 0.01]
  *     [--out public/models/demo-organs4] [--checkpoint-every 250] [--resume] [--eval-only]
+ *     [--max-seconds S]  stop training after S seconds of steps (the GPU kit's time budget), then write and evaluate
+ *     [--no-index]       leave public/models/index.json alone
+ *     [--eval ab|b|none] which patients to segment afterwards (default ab; none: the GPU kit's smoke run)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -42,6 +45,9 @@ const { values: args } = parseArgs({
     'log-every': { type: 'string', default: '25' },
     resume: { type: 'boolean', default: false },
     'eval-only': { type: 'boolean', default: false },
+    'max-seconds': { type: 'string' },
+    'no-index': { type: 'boolean', default: false },
+    eval: { type: 'string', default: 'ab' },
   },
 });
 
@@ -125,8 +131,17 @@ async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses
   let done!: (e?: string) => void;
   const finished = new Promise<string | undefined>((r) => (done = r));
   const every = Number(args['log-every']);
+  const maxMs = args['max-seconds'] ? Number(args['max-seconds']) * 1000 : Infinity;
+  const startedAt = performance.now();
+  const running: { trainer?: Trainer } = {};
+  let stopping = false;
   const emit = (e: EngineEvent) => {
     if (e.type === 'iteration') {
+      if (!stopping && performance.now() - startedAt > maxMs) {
+        stopping = true;
+        log(`stopping after iteration ${e.iteration}: --max-seconds ${args['max-seconds']} reached`);
+        void running.trainer?.stop();
+      }
       losses.push(Number(e.loss.toFixed(5)));
       stepMs.push(Math.round(e.msPerIteration));
       trainingMs += e.msPerIteration;
@@ -138,6 +153,7 @@ async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses
     if (e.type === 'state' && (e.state === 'done' || e.state === 'error')) done(e.error);
   };
   const trainer = new Trainer({ store, device: nodeDevice, emit });
+  running.trainer = trainer;
   const onCheckpoint: TrainerHooks['onCheckpoint'] = async (c) => {
     const m = modelFromTraining({ plan: c.plan, net: c.net, iteration: c.iteration }, { id: MODEL_ID });
     await writeModelDir(m, checkpointDir);
@@ -188,12 +204,13 @@ async function main(): Promise<void> {
     training = r;
     const sizes = await writeModelDir(model, outDir);
     log(`wrote ${relative(REPO_ROOT, outDir)}/model.json (${sizes.modelJsonBytes} B) and weights.bin (${sizes.weightsBytes} B)`);
-    updateIndex(model);
+    if (!args['no-index']) updateIndex(model);
   }
-  const onB = await evaluateOn(model, loadPatientB(), `patient B (${PATIENT_B.image}, held out)`);
-  log(`patient B: Dice ${JSON.stringify(onB.dice)} (raw ${JSON.stringify(onB.diceRaw)}) in ${onB.ms} ms`);
-  const onA = await evaluateOn(model, loadPatientA(), `patient A (${PATIENT_A.image}, trained on)`);
-  log(`patient A: Dice ${JSON.stringify(onA.dice)} (raw ${JSON.stringify(onA.diceRaw)}) in ${onA.ms} ms`);
+  if (!['ab', 'b', 'none'].includes(args.eval!)) throw new Error(`--eval must be ab, b or none; it is "${args.eval}"`);
+  const onB = args.eval === 'none' ? null : await evaluateOn(model, loadPatientB(), `patient B (${PATIENT_B.image}, held out)`);
+  if (onB) log(`patient B: Dice ${JSON.stringify(onB.dice)} (raw ${JSON.stringify(onB.diceRaw)}) in ${onB.ms} ms`);
+  const onA = args.eval !== 'ab' ? null : await evaluateOn(model, loadPatientA(), `patient A (${PATIENT_A.image}, trained on)`);
+  if (onA) log(`patient A: Dice ${JSON.stringify(onA.dice)} (raw ${JSON.stringify(onA.diceRaw)}) in ${onA.ms} ms`);
   const reportPath = join(outDir, args['eval-only'] ? 'report-eval.json' : 'report.json');
   const previous = args['eval-only'] && existsSync(join(outDir, 'report.json')) ? JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) : undefined;
   const sorted = training ? [...training.stepMs].sort((a, b) => a - b) : [];

@@ -8,15 +8,21 @@
  */
 import { createRequire } from 'node:module';
 
+interface DawnModule {
+  create: (o: string[]) => GPU;
+  globals: Record<string, unknown>;
+}
+
 let installed = false;
 
 export function installNodeWebGPU(dawnOptions: string[] = []): boolean {
   if (installed) return true;
   if ((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu) return (installed = true);
   const require = createRequire(import.meta.url);
-  let mod: { create: (o: string[]) => GPU; globals: Record<string, unknown> };
+  let mod: DawnModule;
   try {
-    mod = require('webgpu');
+    // A bundle without node_modules (the GPU kit) imports the package itself and leaves it here.
+    mod = (globalThis as { __workbenchDawn?: DawnModule }).__workbenchDawn ?? require('webgpu');
   } catch {
     return false;
   }
