@@ -3,7 +3,7 @@
  * store, viewer), and what was loaded before is untouched. The engine is the real one (no backend
  * needed to load); the viewer is a stand-in that refuses on demand.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Remote } from 'comlink';
 import { gunzipSync } from 'fflate';
 import { Engine } from '../core/engines/engine';
@@ -117,5 +117,25 @@ describe('AppController.loadVolume is atomic', () => {
     expect(msgs[0]).toMatchObject({ kind: 'info', text: expect.stringMatching(/^Loaded mr-noxform\.nii .* with 2 warnings\.$/) });
     expect(msgs.slice(1).map((m) => m.kind)).toEqual(['warning', 'warning']);
     expect(msgs.slice(1).map((m) => m.text).join(' ')).toMatch(/voxel size 0 along i.*1 mm was assumed.*orientation is unknown/s);
+  });
+});
+
+describe('AppController.engineListener', () => {
+  it('adds its listener once however often it is called, and the listener gets the events', async () => {
+    let send: ((e: unknown) => Promise<void>) | undefined;
+    const remote = {
+      subscribe: async (cb: (e: unknown) => Promise<void>) => {
+        send = cb;
+      },
+    } as unknown as Remote<EngineApi>;
+    const controller = new AppController(remote);
+    const added = vi.spyOn(controller, 'onEngineEvent');
+    const seen: string[] = [];
+    const listen = controller.engineListener((e) => void seen.push(e.type));
+    await Promise.all([listen(), listen()]);
+    await listen();
+    expect(added).toHaveBeenCalledTimes(1);
+    await send!({ type: 'labels-progress' });
+    expect(seen).toEqual(['labels-progress']);
   });
 });

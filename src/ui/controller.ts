@@ -52,6 +52,19 @@ export class AppController {
     await this.subscription;
   }
 
+  /**
+   * A function that adds `listener` with onEngineEvent on its first call and does nothing on later ones:
+   * for the controllers that start listening when first used.
+   */
+  engineListener(listener: (e: EngineEvent) => void | Promise<void>): () => Promise<void> {
+    let added = false;
+    return async () => {
+      if (added) return;
+      added = true;
+      await this.onEngineEvent(listener);
+    };
+  }
+
   private get store() {
     return useAppStore.getState();
   }

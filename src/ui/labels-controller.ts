@@ -10,14 +10,10 @@ import { useAppStore } from './store';
 import { useAutoLabelsStore } from './store/labels';
 
 export class LabelsController {
-  private subscribed = false;
+  private readonly subscribe: () => Promise<void>;
 
-  constructor(private readonly app: AppController) {}
-
-  private async subscribe(): Promise<void> {
-    if (this.subscribed) return;
-    this.subscribed = true;
-    await this.app.onEngineEvent((e: EngineEvent) => {
+  constructor(private readonly app: AppController) {
+    this.subscribe = app.engineListener((e: EngineEvent) => {
       if (e.type === 'labels-progress') useAutoLabelsStore.getState().setProgress({ imageId: e.imageId, stage: e.stage, done: e.done, total: e.total, elapsedMs: e.elapsedMs });
     });
   }

@@ -13,21 +13,17 @@ import { downloadBytes } from './download';
 import { timed } from './timing';
 
 export class SegmentController {
-  private subscribed = false;
+  private readonly subscribe: () => Promise<void>;
 
-  constructor(private readonly app: AppController) {}
-
-  private get seg() {
-    return useSegmentationStore.getState();
-  }
-
-  private async subscribe(): Promise<void> {
-    if (this.subscribed) return;
-    this.subscribed = true;
-    await this.app.onEngineEvent((e: EngineEvent) => {
+  constructor(private readonly app: AppController) {
+    this.subscribe = app.engineListener((e: EngineEvent) => {
       if (e.type === 'segment-progress') this.seg.setProgress({ imageId: e.imageId, stage: e.stage, tilesDone: e.tilesDone, tilesTotal: e.tilesTotal, elapsedMs: e.elapsedMs, etaMs: e.etaMs });
       else if (e.type === 'models-changed') void this.refreshModels().catch(showFailure);
     });
+  }
+
+  private get seg() {
+    return useSegmentationStore.getState();
   }
 
   async init(): Promise<void> {

@@ -10,16 +10,11 @@ import { demoTrainingDefaults } from '../core/engines/training-defaults';
 import { softwareCompute, useAppStore } from './store';
 import { useTrainingStore } from './store/training';
 
-
 export class TrainingController {
-  private subscribed = false;
+  private readonly subscribe: () => Promise<void>;
 
-  constructor(private readonly app: AppController) {}
-
-  private async subscribe(): Promise<void> {
-    if (this.subscribed) return;
-    this.subscribed = true;
-    await this.app.onEngineEvent((e) => this.onEvent(e));
+  constructor(private readonly app: AppController) {
+    this.subscribe = app.engineListener((e) => this.onEvent(e));
   }
 
   /** For voxel events the engine waits on the returned promise before more GPU work (see TrainerDeps.emit). */

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { WASM_BACKEND_NAME } from '../kernels/wasm-conv3d/conv3d-wasm.kernel';
+import { WASM_BACKEND_NAME } from '../kernels/wasm-common/kernel';
 import { WASM_KERNEL_CONFIGS } from '../kernels/wasm-kernels';
 import { hasWasmSimd, WasmRuntime, type WasmRuntimeInfo, type WasmRuntimeOptions } from '../kernels/wasm-conv3d/runtime';
 

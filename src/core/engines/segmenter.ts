@@ -9,6 +9,7 @@ import { WorkbenchError } from '../errors';
 import type { Device } from '../backend/device';
 import type { ModelRegistry } from './models';
 import { segmentVolume } from './predictor';
+import { SingleRun } from './single-run';
 import type { StoredVolume, VolumeStore } from './volume-store';
 
 /**
@@ -29,12 +30,12 @@ export interface SegmentOutcome {
 }
 
 export class Segmenter {
-  private abort?: AbortController;
+  private readonly current = new SingleRun('A segmentation is already running; wait for it or cancel it.');
 
   constructor(private readonly deps: { store: VolumeStore; models: ModelRegistry; device: () => Device; emit: (e: EngineEvent) => void | Promise<void> }) {}
 
   get busy(): boolean {
-    return this.abort !== undefined;
+    return this.current.busy;
   }
 
   /** The default model: the first bundled one, else the latest trained one. */
@@ -50,13 +51,9 @@ export class Segmenter {
     return this.deps.store.labelsOf(imageId).find((l) => l.info.origin !== 'segmentation');
   }
 
-  async segment(imageId: string, opts: SegmentOptions = {}): Promise<SegmentOutcome> {
-    if (this.abort) throw new WorkbenchError('busy', 'A segmentation is already running; wait for it or cancel it.');
-    const image = this.deps.store.get(imageId);
-    if (image.info.role !== 'image') throw new WorkbenchError('bad-argument', `${image.info.name} is a ${image.info.role} volume; segment its image instead.`);
-    const abort = new AbortController();
-    this.abort = abort;
-    try {
+  segment(imageId: string, opts: SegmentOptions = {}): Promise<SegmentOutcome> {
+    return this.current.run(async (signal) => {
+      const image = this.deps.store.image(imageId, 'segment');
       const model = await this.deps.models.load(opts.model ?? this.defaultModelId());
       const ref = this.reference(imageId);
       const result = await segmentVolume({
@@ -68,7 +65,7 @@ export class Segmenter {
         reference: ref ? { ...ref.volume, data: labelArray(ref.volume), scale: { slope: 1, inter: 0 } } : undefined,
         referenceNames: ref?.info.labels,
         confidence: opts.probabilities ?? false,
-        signal: abort.signal,
+        signal,
         onProgress: (p) => void this.deps.emit({ type: 'segment-progress', imageId, ...p }),
       });
       const name = `${image.info.name.replace(/\.nii(\.gz)?$|\.dcm$/i, '')}-seg-${model.info.id}.nii.gz`;
@@ -88,15 +85,11 @@ export class Segmenter {
         ...(map ? { mapId: map.info.id } : {}),
       };
       return { info, label, map };
-    } finally {
-      this.abort = undefined;
-    }
+    });
   }
 
   /** Stops the running segmentation after its current tile (it rejects with a 'cancelled' error). */
   cancel(): boolean {
-    if (!this.abort) return false;
-    this.abort.abort();
-    return true;
+    return this.current.cancel();
   }
 }

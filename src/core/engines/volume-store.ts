@@ -43,6 +43,13 @@ export class VolumeStore {
     return v;
   }
 
+  /** The image volume `id`; a label or map volume is refused with "…; `todo` its image instead." */
+  image(id: string, todo: string): StoredVolume {
+    const v = this.get(id);
+    if (v.info.role !== 'image') throw new WorkbenchError('bad-argument', `${v.info.name} is a ${v.info.role} volume; ${todo} its image instead.`);
+    return v;
+  }
+
   has(id: string): boolean {
     return this.items.has(id);
   }

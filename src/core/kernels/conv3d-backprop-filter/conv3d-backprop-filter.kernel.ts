@@ -2,8 +2,8 @@
  * Registration of the fast conv3d filter gradient for `webgpu` (kernel name `Conv3DBackpropFilterV2`).
  * x: [N, D, H, W, Cin], dy: [N, OD, OH, OW, Cout] → dW: filterShape [KD, KH, KW, Cin, Cout].
  */
-import { Conv3DBackpropFilterV2, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
-import { conv3dKernelStart, type Conv3DGradAttrs, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
+import { Conv3DBackpropFilterV2, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
+import { conv3dKernelStart, throughIntermediate, webgpuKernelConfig, type Conv3DGradAttrs, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { resolveTuning } from '../conv3d-common/options';
 import { Conv3DBackpropFilterProgram, PartialSumProgram } from './conv3d-backprop-filter.program';
 import { Conv3DBackpropFilterRowsProgram } from './conv3d-backprop-filter.rows.program';
@@ -17,15 +17,8 @@ export function fastConv3DBackpropFilter(args: WebGPUKernelArgs<'x' | 'dy', Conv
     resolveTuning(limits.software) === 'cpu'
       ? new Conv3DBackpropFilterRowsProgram(g, limits)
       : new Conv3DBackpropFilterProgram(g, limits);
-  const partial = backend.runWebGPUProgram(program, [x, dy], 'float32', program.uniformData);
   const sum = new PartialSumProgram(program.partials, attrs.filterShape, limits);
-  const dw = backend.runWebGPUProgram(sum, [partial], 'float32', sum.uniformData);
-  backend.disposeData(partial.dataId);
-  return dw;
+  return throughIntermediate(backend, program, [x, dy], program.uniformData, (partial) => backend.runWebGPUProgram(sum, [partial], 'float32', sum.uniformData));
 }
 
-export const fastConv3DBackpropFilterConfig: KernelConfig = {
-  kernelName: Conv3DBackpropFilterV2,
-  backendName: 'webgpu',
-  kernelFunc: fastConv3DBackpropFilter as unknown as KernelFunc,
-};
+export const fastConv3DBackpropFilterConfig: KernelConfig = webgpuKernelConfig(Conv3DBackpropFilterV2, fastConv3DBackpropFilter);

@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { WorkbenchError } from '../../errors';
 import { conv3dGeometry, type Conv3DGeometry, type Conv3DPad } from './geometry';
@@ -37,4 +37,26 @@ export function conv3dKernelStart(
 ): { g: Conv3DGeometry; limits: KernelLimits } {
   assertFloat32(op, inputs);
   return { g: conv3dGeometry(conv.x, conv.filter, conv.strides, conv.dilations, conv.pad), limits: kernelLimits() };
+}
+
+/** The `webgpu` config of a fast kernel function. */
+export function webgpuKernelConfig<I extends string, A>(kernelName: string, kernelFunc: (args: WebGPUKernelArgs<I, A>) => TensorInfo): KernelConfig {
+  return { kernelName, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as KernelFunc };
+}
+
+/**
+ * Runs `program` on `inputs` (float32) into an intermediate tensor, hands it to `then` (the next pass),
+ * and disposes it once that pass is queued; returns what `then` returns.
+ */
+export function throughIntermediate(
+  backend: WebGPUBackend,
+  program: Parameters<WebGPUBackend['runWebGPUProgram']>[0],
+  inputs: TensorInfo[],
+  uniforms: Parameters<WebGPUBackend['runWebGPUProgram']>[3],
+  then: (mid: TensorInfo) => TensorInfo,
+): TensorInfo {
+  const mid = backend.runWebGPUProgram(program, inputs, 'float32', uniforms);
+  const out = then(mid);
+  backend.disposeData(mid.dataId);
+  return out;
 }

@@ -2,9 +2,9 @@
  * Registration of the fast forward conv3d for the `webgpu` backend (kernel name `Conv3D`).
  * x: [N, D, H, W, Cin] NDHWC, filter: [KD, KH, KW, Cin, Cout] → y: [N, OD, OH, OW, Cout].
  */
-import { Conv3D, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import { Conv3D, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs';
 import type { Conv3DPad } from '../conv3d-common/geometry';
-import { conv3dKernelStart, type Triple, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
+import { conv3dKernelStart, webgpuKernelConfig, type Triple, type WebGPUKernelArgs } from '../conv3d-common/kernel-types';
 import { Conv3DProgram } from './conv3d.program';
 
 export interface Conv3DAttrs {
@@ -21,8 +21,4 @@ export function fastConv3D(args: WebGPUKernelArgs<'x' | 'filter', Conv3DAttrs>):
   return backend.runWebGPUProgram(program, [x, filter], 'float32', program.uniformData);
 }
 
-export const fastConv3DConfig: KernelConfig = {
-  kernelName: Conv3D,
-  backendName: 'webgpu',
-  kernelFunc: fastConv3D as unknown as KernelFunc,
-};
+export const fastConv3DConfig: KernelConfig = webgpuKernelConfig(Conv3D, fastConv3D);

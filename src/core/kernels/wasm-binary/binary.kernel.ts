@@ -10,7 +10,7 @@
  * Other dtypes fall through to tfjs-cpu's kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { valuesOf, WASM_BACKEND_NAME, type WasmKernelBackend } from '../wasm-conv3d/conv3d-wasm.kernel';
+import { forEachOffset, valuesOf, wasmKernel } from '../wasm-common/kernel';
 
 const OPS = {
   [tf.Add]: 0,
@@ -23,6 +23,11 @@ const OPS = {
 } as const;
 
 type Op = (typeof OPS)[keyof typeof OPS];
+
+// Maximum and Minimum as tfjs-cpu: NaN in `u` wins. Small enough for V8 to inline in the loops below.
+const max = (u: number, v: number): number => (u > v || u !== u ? u : v);
+const min = (u: number, v: number): number => (u < v || u !== u ? u : v);
+const squaredDifference = (u: number, v: number): number => (u - v) * (u - v);
 
 /**
  * `rows` rows of `n`: out[o + r·n + k] = a[ia + r·ra + k·sa] ⊙ b[ib + r·rb + k·sb]. One loop nest per op
@@ -48,26 +53,15 @@ function block(op: Op, out: Float32Array, o: number, a: Float32Array, ia: number
       return;
     case 4:
       for (let r = 0; r < rows; r++, ia += ra, ib += rb)
-        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) {
-          const u = a[x];
-          const v = b[y];
-          out[o] = u > v || u !== u ? u : v;
-        }
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) out[o] = max(a[x], b[y]);
       return;
     case 5:
       for (let r = 0; r < rows; r++, ia += ra, ib += rb)
-        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) {
-          const u = a[x];
-          const v = b[y];
-          out[o] = u < v || u !== u ? u : v;
-        }
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) out[o] = min(a[x], b[y]);
       return;
     case 6:
       for (let r = 0; r < rows; r++, ia += ra, ib += rb)
-        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) {
-          const d = a[x] - b[y];
-          out[o] = d * d;
-        }
+        for (let x = ia, y = ib, end = o + n; o < end; o++, x += sa, y += sb) out[o] = squaredDifference(a[x], b[y]);
       return;
   }
 }
@@ -120,42 +114,20 @@ export function binaryF32(op: Op, a: Float32Array, aShape: readonly number[], b:
   }
   // The two innermost axes as one block; an odometer over the axes outside them.
   const rows = dims[r - 2];
-  const idx = new Array<number>(Math.max(0, r - 2)).fill(0);
-  let offA = 0;
-  let offB = 0;
-  for (let o = 0; o < size; o += rows * n) {
+  let o = 0;
+  forEachOffset(dims.slice(0, -2), 0, sa.slice(0, -2), 0, sb.slice(0, -2), (offA, offB) => {
     block(op, out, o, a, offA, sa[r - 2], sa[r - 1], b, offB, sb[r - 2], sb[r - 1], rows, n);
-    for (let d = r - 3; d >= 0; d--) {
-      offA += sa[d];
-      offB += sb[d];
-      if (++idx[d] < dims[d]) break;
-      idx[d] = 0;
-      offA -= sa[d] * dims[d];
-      offB -= sb[d] * dims[d];
-    }
-  }
+    o += rows * n;
+  });
   return out;
 }
 
 function binaryConfig(kernelName: keyof typeof OPS): tf.KernelConfig {
   const op = OPS[kernelName];
-  let cpu: tf.KernelFunc | undefined;
-  return {
-    kernelName,
-    backendName: WASM_BACKEND_NAME,
-    kernelFunc: (args) => {
-      const b = args.backend as WasmKernelBackend;
-      const { a, b: bb } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      if (a.dtype !== 'float32' || bb.dtype !== 'float32') {
-        cpu ??= tf.getKernel(kernelName, 'cpu')!.kernelFunc;
-        return cpu(args);
-      }
-      const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, bb.shape);
-      const av = valuesOf(b, a);
-      const bv = valuesOf(b, bb);
-      return b.makeTensorInfo(outShape, 'float32', binaryF32(op, av, a.shape, bv, bb.shape, outShape));
-    },
-  };
+  return wasmKernel<{ a: tf.TensorInfo; b: tf.TensorInfo }>(kernelName, ({ b, inputs: { a, b: bb } }) => {
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, bb.shape);
+    return b.makeTensorInfo(outShape, 'float32', binaryF32(op, valuesOf(b, a), a.shape, valuesOf(b, bb), bb.shape, outShape));
+  });
 }
 
 /** The binary element-wise kernels of the `wasm` backend. */

@@ -5,9 +5,8 @@
  * Add/Sub/Multiply/Maximum/Minimum/SquaredDifference (same float32 arithmetic), 1e-6 relative for RealDiv.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../backend/select';
-import { mismatches, randomValues, runOn } from '../../../testing/wasm-parity';
+import { describe, expect, it } from 'vitest';
+import { expectCpuFallback, expectWasmMatchesCpu, onWasmBackend, randomValues } from '../../../testing/wasm-parity';
 import { collapseBroadcast, WASM_BINARY_CONFIGS } from './binary.kernel';
 
 type BinOp = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
@@ -38,34 +37,18 @@ const SHAPES: { name: string; a: number[]; b: number[] }[] = [
 ];
 
 describe('wasm binary kernels', () => {
-  beforeAll(async () => {
-    expect((await initBackend(['wasm'])).info.name).toBe('wasm');
-  });
-
-  it('are the kernels the wasm backend runs', () => {
-    for (const c of WASM_BINARY_CONFIGS) expect(tf.getKernel(c.kernelName, 'wasm')?.kernelFunc).toBe(c.kernelFunc);
-  });
+  onWasmBackend(WASM_BINARY_CONFIGS);
 
   const cases = OPS.flatMap((op) => SHAPES.map((s) => ({ ...s, op: op.name, f: op.f, tol: op.tol })));
   it.each(cases)('$op: $name matches tfjs-cpu', async (c) => {
     const av = randomValues(c.a, 1);
     const bv = randomValues(c.b, 2, 0.5, 2); // positive, away from 0, for div
     if (c.op === 'maximum' || c.op === 'minimum') av[0] = NaN;
-    const fn = () => c.f(tf.tensor(av, c.a), tf.tensor(bv, c.b));
-    const [want] = await runOn('cpu', fn);
-    const [got] = await runOn('wasm', fn);
-    expect(got.shape).toEqual(want.shape);
-    expect(got.values.length).toBe(want.values.length);
-    expect(want.values.some((v) => v !== 0)).toBe(true);
-    expect(mismatches(got.values, want.values, c.tol)).toBe(0);
+    await expectWasmMatchesCpu(() => c.f(tf.tensor(av, c.a), tf.tensor(bv, c.b)), c.tol, { nonzero: true });
   });
 
   it('int32 inputs fall back to tfjs-cpu and keep their dtype', async () => {
-    await tf.setBackend('wasm');
-    const y = tf.add(tf.tensor([1, 2, 3], [3], 'int32'), tf.tensor([[10], [20]], [2, 1], 'int32'));
-    expect(y.dtype).toBe('int32');
-    expect(Array.from(await y.data())).toEqual([11, 12, 13, 21, 22, 23]);
-    y.dispose();
+    await expectCpuFallback(() => tf.add(tf.tensor([1, 2, 3], [3], 'int32'), tf.tensor([[10], [20]], [2, 1], 'int32')), 'int32', [11, 12, 13, 21, 22, 23]);
   });
 
   it('collapses a [N,D,H,W,C] ⊙ [1,1,1,1,C] broadcast to rows of C', () => {

@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { COLUMN_SUMS_KERNEL } from '../column-sums/column-sums.kernel';
-import { valuesOf, WASM_BACKEND_NAME, type WasmKernelBackend } from '../wasm-conv3d/conv3d-wasm.kernel';
+import { valuesOf, wasmKernel } from '../wasm-common/kernel';
 
 /** Column sums of `v` laid out as [B, M, C] (row-major). */
 export function columnSumsRows(v: ArrayLike<number>, b: number, m: number, c: number): Float32Array {
@@ -21,13 +21,11 @@ export function columnSumsRows(v: ArrayLike<number>, b: number, m: number, c: nu
   return out;
 }
 
-export const wasmColumnSumsConfig: tf.KernelConfig = {
-  kernelName: COLUMN_SUMS_KERNEL,
-  backendName: WASM_BACKEND_NAME,
-  kernelFunc: ({ inputs, backend }) => {
-    const be = backend as WasmKernelBackend;
-    const x = inputs.x as tf.TensorInfo;
+export const wasmColumnSumsConfig = wasmKernel<{ x: tf.TensorInfo }>(
+  COLUMN_SUMS_KERNEL,
+  ({ b: be, inputs: { x } }) => {
     const [b, m, c] = x.shape;
     return be.makeTensorInfo([b, 1, c], 'float32', columnSumsRows(valuesOf(be, x), b, m, c));
   },
-};
+  { allDtypes: true },
+);

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv3dGeometry } from '../conv3d-common/geometry';
-import { valuesOf, WASM_BACKEND_NAME, type WasmKernelBackend } from '../wasm-conv3d/conv3d-wasm.kernel';
+import { valuesOf, wasmKernel } from '../wasm-common/kernel';
 import { conv3dBackpropFilterWasm, conv3dWasm } from '../wasm-conv3d/conv3d-wasm';
 import type { WasmRuntime } from '../wasm-conv3d/runtime';
 
@@ -113,30 +113,22 @@ export function matMulWasm(rt: WasmRuntime, a: Float32Array, b: Float32Array, d:
   return out;
 }
 
-export const wasmBatchMatMulConfig: tf.KernelConfig = {
-  kernelName: tf.BatchMatMul,
-  backendName: WASM_BACKEND_NAME,
-  kernelFunc: (args) => {
-    const be = args.backend as WasmKernelBackend;
-    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return tf.getKernel(tf.BatchMatMul, 'cpu')!.kernelFunc(args);
-    const ra = a.shape.length;
-    const rb = b.shape.length;
-    const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-    const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-    const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-    const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-    if (k !== kb) throw new Error(`matMul: inner sizes ${k} and ${kb} of shapes [${a.shape}] and [${b.shape}] (transposeA=${transposeA}, transposeB=${transposeB}) must match`);
-    const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
-    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
-    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
-    const batch = Math.max(batchA, batchB);
-    const d: MatMulDims = { batch, batchA, batchB, m, k, n, transposeA, transposeB };
-    const y = usesWasm(d) ? matMulWasm(be.runtime, valuesOf(be, a), valuesOf(be, b), d) : matMulF32(valuesOf(be, a), valuesOf(be, b), d);
-    return be.makeTensorInfo([...outer, m, n], 'float32', y);
-  },
-};
+export const wasmBatchMatMulConfig = wasmKernel<{ a: tf.TensorInfo; b: tf.TensorInfo }, { transposeA: boolean; transposeB: boolean }>(tf.BatchMatMul, ({ b: be, inputs: { a, b }, attrs: { transposeA, transposeB } }) => {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (k !== kb) throw new Error(`matMul: inner sizes ${k} and ${kb} of shapes [${a.shape}] and [${b.shape}] (transposeA=${transposeA}, transposeB=${transposeB}) must match`);
+  const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
+  const batch = Math.max(batchA, batchB);
+  const d: MatMulDims = { batch, batchA, batchB, m, k, n, transposeA, transposeB };
+  const y = usesWasm(d) ? matMulWasm(be.runtime, valuesOf(be, a), valuesOf(be, b), d) : matMulF32(valuesOf(be, a), valuesOf(be, b), d);
+  return be.makeTensorInfo([...outer, m, n], 'float32', y);
+});
 
 /** The matrix-product kernels of the `wasm` backend. */
 export const WASM_MATMUL_CONFIGS: readonly tf.KernelConfig[] = [wasmBatchMatMulConfig];

@@ -6,9 +6,8 @@
  * (float64 accumulation), 1e-4 · (1 + |cpu|) on WebAssembly (float32 sums of up to 700 terms).
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../backend/select';
-import { mismatches, randomValues, runOn } from '../../../testing/wasm-parity';
+import { describe, expect, it } from 'vitest';
+import { expectWasmMatchesCpu, onWasmBackend, randomValues } from '../../../testing/wasm-parity';
 import { usesWasm, WASM_MATMUL_CONFIGS } from './matmul.kernel';
 
 const CASES: { name: string; a: number[]; b: number[]; ta: boolean; tb: boolean; ones?: boolean; wasm?: boolean }[] = [
@@ -30,13 +29,7 @@ const CASES: { name: string; a: number[]; b: number[]; ta: boolean; tb: boolean;
 ];
 
 describe('wasm matMul kernel', () => {
-  beforeAll(async () => {
-    expect((await initBackend(['wasm'])).info.name).toBe('wasm');
-  });
-
-  it('is the kernel the wasm backend runs', () => {
-    for (const c of WASM_MATMUL_CONFIGS) expect(tf.getKernel(c.kernelName, 'wasm')?.kernelFunc).toBe(c.kernelFunc);
-  });
+  onWasmBackend(WASM_MATMUL_CONFIGS);
 
   it.each(CASES)('$name matches tfjs-cpu', async (c) => {
     const av = c.ones ? new Float32Array(c.a.reduce((x, y) => x * y, 1)).fill(1) : randomValues(c.a, 7);
@@ -45,12 +38,7 @@ describe('wasm matMul kernel', () => {
     const [m, k] = c.ta ? [c.a[rank - 1], c.a[rank - 2]] : [c.a[rank - 2], c.a[rank - 1]];
     const n = c.tb ? c.b[c.b.length - 2] : c.b[c.b.length - 1];
     expect(usesWasm({ batch: 1, batchA: 1, batchB: 1, m, k, n, transposeA: c.ta, transposeB: c.tb })).toBe(c.wasm === true);
-    const fn = () => tf.matMul(tf.tensor(av, c.a), tf.tensor(bv, c.b), c.ta, c.tb);
-    const [want] = await runOn('cpu', fn);
-    const [got] = await runOn('wasm', fn);
-    expect(got.shape).toEqual(want.shape);
-    expect(want.values.some((v) => v !== 0)).toBe(true);
-    expect(mismatches(got.values, want.values, c.wasm ? 1e-4 : 1e-5)).toBe(0);
+    await expectWasmMatchesCpu(() => tf.matMul(tf.tensor(av, c.a), tf.tensor(bv, c.b), c.ta, c.tb), c.wasm ? 1e-4 : 1e-5, { nonzero: true });
   });
 
   it('names the shapes when the inner sizes differ', async () => {

@@ -5,13 +5,7 @@
  * short ones). No arithmetic, so it stays in JavaScript. Other dtypes go to tfjs-cpu's kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { valuesOf, WASM_BACKEND_NAME, type WasmKernelBackend } from '../wasm-conv3d/conv3d-wasm.kernel';
-
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
+import { copyRun, copyRuns, stridesOf, valuesOf, wasmKernel } from '../wasm-common/kernel';
 
 /** `x` zero-… (or `value`-)padded by `paddings[i] = [before, after]` on each axis. */
 export function padF32(x: Float32Array, shape: readonly number[], paddings: readonly (readonly [number, number])[], value: number): Float32Array {
@@ -27,20 +21,8 @@ export function padF32(x: Float32Array, shape: readonly number[], paddings: read
   const os = stridesOf(outShape);
   let base = 0;
   for (let i = 0; i < r; i++) base += paddings[i][0] * os[i];
-  const run = shape[r - 1];
-  const idx = new Array<number>(r - 1).fill(0);
-  let o = base;
-  const longRun = run >= 64;
-  for (let i = 0; i < x.length; i += run) {
-    if (longRun) out.set(x.subarray(i, i + run), o);
-    else for (let j = 0; j < run; j++) out[o + j] = x[i + j];
-    for (let d = r - 2; d >= 0; d--) {
-      o += os[d];
-      if (++idx[d] < shape[d]) break;
-      idx[d] = 0;
-      o -= os[d] * shape[d];
-    }
-  }
+  // One run per row of the input's innermost axis, to the same row of the padded output.
+  copyRuns(out, base, os.slice(0, -1), x, 0, stridesOf(shape).slice(0, -1), shape.slice(0, -1), shape[r - 1]);
   return out;
 }
 
@@ -60,13 +42,8 @@ export function tileF32(x: Float32Array, shape: readonly number[], reps: readonl
   const rep = reps[r - 1];
   const idx = new Array<number>(r - 1).fill(0); // output index on the outer axes
   let src = 0; // input offset of the row at idx (idx[d] mod shape[d])
-  const longRun = w >= 64;
   for (let o = 0; o < total; o += w * rep) {
-    for (let t = 0; t < rep; t++) {
-      const dst = o + t * w;
-      if (longRun) out.set(x.subarray(src, src + w), dst);
-      else for (let j = 0; j < w; j++) out[dst + j] = x[src + j];
-    }
+    for (let t = 0; t < rep; t++) copyRun(out, o + t * w, x, src, w);
     for (let d = r - 2; d >= 0; d--) {
       const n = shape[d];
       const cur = ++idx[d];
@@ -81,31 +58,18 @@ export function tileF32(x: Float32Array, shape: readonly number[], reps: readonl
   return out;
 }
 
-export const wasmPadV2Config: tf.KernelConfig = {
-  kernelName: tf.PadV2,
-  backendName: WASM_BACKEND_NAME,
-  kernelFunc: (args) => {
-    const b = args.backend as WasmKernelBackend;
-    const x = (args.inputs as { x: tf.TensorInfo }).x;
-    const { paddings, constantValue } = args.attrs as unknown as { paddings: [number, number][]; constantValue: number };
-    if (x.dtype !== 'float32') return tf.getKernel(tf.PadV2, 'cpu')!.kernelFunc(args);
-    const outShape = x.shape.map((n, i) => n + paddings[i][0] + paddings[i][1]);
-    return b.makeTensorInfo(outShape, 'float32', padF32(valuesOf(b, x), x.shape, paddings, constantValue));
-  },
-};
+export const wasmPadV2Config = wasmKernel<{ x: tf.TensorInfo }, { paddings: [number, number][]; constantValue: number }>(tf.PadV2, ({ b, inputs: { x }, attrs }) => {
+  const outShape = x.shape.map((n, i) => n + attrs.paddings[i][0] + attrs.paddings[i][1]);
+  return b.makeTensorInfo(outShape, 'float32', padF32(valuesOf(b, x), x.shape, attrs.paddings, attrs.constantValue));
+});
 
-export const wasmTileConfig: tf.KernelConfig = {
-  kernelName: tf.Tile,
-  backendName: WASM_BACKEND_NAME,
-  kernelFunc: (args) => {
-    const b = args.backend as WasmKernelBackend;
-    const x = (args.inputs as { x: tf.TensorInfo }).x;
-    const { reps } = args.attrs as unknown as { reps: number[] };
-    if (x.dtype !== 'float32') return tf.getKernel(tf.Tile, 'cpu')!.kernelFunc(args);
-    const outShape = x.shape.map((n, i) => n * reps[i]);
-    return b.makeTensorInfo(outShape, 'float32', tileF32(valuesOf(b, x), x.shape, reps));
-  },
-};
+export const wasmTileConfig = wasmKernel<{ x: tf.TensorInfo }, { reps: number[] }>(tf.Tile, ({ b, inputs: { x }, attrs: { reps } }) =>
+  b.makeTensorInfo(
+    x.shape.map((n, i) => n * reps[i]),
+    'float32',
+    tileF32(valuesOf(b, x), x.shape, reps),
+  ),
+);
 
 /** The padding and tiling kernels of the `wasm` backend. */
 export const WASM_PAD_CONFIGS: readonly tf.KernelConfig[] = [wasmPadV2Config, wasmTileConfig];

@@ -4,9 +4,8 @@
  * nearest-neighbour upsampling tiles, odd sizes and long rows. Copies: exact.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../backend/select';
-import { mismatches, randomValues, runOn } from '../../../testing/wasm-parity';
+import { describe, it } from 'vitest';
+import { expectCpuFallback, expectWasmMatchesCpu, onWasmBackend, randomValues } from '../../../testing/wasm-parity';
 import { WASM_PAD_CONFIGS } from './pad.kernel';
 
 const PADS: { name: string; shape: number[]; paddings: [number, number][]; value: number }[] = [
@@ -28,37 +27,19 @@ const TILES: { name: string; shape: number[]; reps: number[] }[] = [
 ];
 
 describe('wasm pad and tile kernels', () => {
-  beforeAll(async () => {
-    expect((await initBackend(['wasm'])).info.name).toBe('wasm');
-  });
-
-  it('are the kernels the wasm backend runs', () => {
-    for (const c of WASM_PAD_CONFIGS) expect(tf.getKernel(c.kernelName, 'wasm')?.kernelFunc).toBe(c.kernelFunc);
-  });
+  onWasmBackend(WASM_PAD_CONFIGS);
 
   it.each(PADS)('pad: $name matches tfjs-cpu', async (c) => {
     const xv = randomValues(c.shape, 9);
-    const fn = () => tf.pad(tf.tensor(xv, c.shape), c.paddings, c.value);
-    const [want] = await runOn('cpu', fn);
-    const [got] = await runOn('wasm', fn);
-    expect(got.shape).toEqual(want.shape);
-    expect(mismatches(got.values, want.values, 0)).toBe(0);
+    await expectWasmMatchesCpu(() => tf.pad(tf.tensor(xv, c.shape), c.paddings, c.value), 0, { nonzero: true });
   });
 
   it.each(TILES)('tile: $name matches tfjs-cpu', async (c) => {
     const xv = randomValues(c.shape, 10);
-    const fn = () => tf.tile(tf.tensor(xv, c.shape), c.reps);
-    const [want] = await runOn('cpu', fn);
-    const [got] = await runOn('wasm', fn);
-    expect(got.shape).toEqual(want.shape);
-    expect(mismatches(got.values, want.values, 0)).toBe(0);
+    await expectWasmMatchesCpu(() => tf.tile(tf.tensor(xv, c.shape), c.reps), 0, { nonzero: true });
   });
 
   it('int32 tile falls back to tfjs-cpu', async () => {
-    await tf.setBackend('wasm');
-    const y = tf.tile(tf.tensor([1, 2], [2], 'int32'), [2]);
-    expect(y.dtype).toBe('int32');
-    expect(Array.from(await y.data())).toEqual([1, 2, 1, 2]);
-    y.dispose();
+    await expectCpuFallback(() => tf.tile(tf.tensor([1, 2], [2], 'int32'), [2]), 'int32', [1, 2, 1, 2]);
   });
 });

@@ -6,7 +6,7 @@
  * so JavaScript rather than WebAssembly (no copy in and out). Other dtypes go to tfjs-cpu's kernels.
  */
 import * as tf from '@tensorflow/tfjs';
-import { valuesOf, WASM_BACKEND_NAME, type WasmKernelBackend } from '../wasm-conv3d/conv3d-wasm.kernel';
+import { valuesOf, wasmKernel } from '../wasm-common/kernel';
 
 const OPS = [tf.Relu, tf.Step, tf.Neg, tf.Exp, tf.Log, tf.Sqrt, tf.Rsqrt, tf.Square, tf.Abs] as const;
 type UnaryName = (typeof OPS)[number];
@@ -57,21 +57,10 @@ export function unaryF32(name: UnaryName, x: Float32Array, alpha = 0): Float32Ar
 }
 
 function unaryConfig(name: UnaryName): tf.KernelConfig {
-  let cpu: tf.KernelFunc | undefined;
-  return {
-    kernelName: name,
-    backendName: WASM_BACKEND_NAME,
-    kernelFunc: (args) => {
-      const b = args.backend as WasmKernelBackend;
-      const x = (args.inputs as { x: tf.TensorInfo }).x;
-      if (x.dtype !== 'float32') {
-        cpu ??= tf.getKernel(name, 'cpu')!.kernelFunc;
-        return cpu(args);
-      }
-      const alpha = name === tf.Step ? (args.attrs as unknown as { alpha: number }).alpha : 0;
-      return b.makeTensorInfo(x.shape, 'float32', unaryF32(name, valuesOf(b, x), alpha));
-    },
-  };
+  return wasmKernel<{ x: tf.TensorInfo }, { alpha?: number }>(name, ({ b, inputs: { x }, attrs }) => {
+    const alpha = name === tf.Step ? attrs.alpha! : 0;
+    return b.makeTensorInfo(x.shape, 'float32', unaryF32(name, valuesOf(b, x), alpha));
+  });
 }
 
 /** The unary element-wise kernels of the `wasm` backend. */

@@ -4,9 +4,8 @@
  * negatives give NaN on both). Tolerance: exact (the same Math functions, rounded to float32).
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../backend/select';
-import { mismatches, randomValues, runOn } from '../../../testing/wasm-parity';
+import { describe, it } from 'vitest';
+import { expectCpuFallback, expectWasmMatchesCpu, onWasmBackend, randomValues } from '../../../testing/wasm-parity';
 import { WASM_UNARY_CONFIGS } from './unary.kernel';
 
 const OPS: { name: string; f: (x: tf.Tensor) => tf.Tensor }[] = [
@@ -24,32 +23,17 @@ const OPS: { name: string; f: (x: tf.Tensor) => tf.Tensor }[] = [
 const SHAPES = [[2, 3, 4, 5, 7], [1, 3, 3, 3, 5], [37], []];
 
 describe('wasm unary kernels', () => {
-  beforeAll(async () => {
-    expect((await initBackend(['wasm'])).info.name).toBe('wasm');
-  });
-
-  it('are the kernels the wasm backend runs', () => {
-    for (const c of WASM_UNARY_CONFIGS) expect(tf.getKernel(c.kernelName, 'wasm')?.kernelFunc).toBe(c.kernelFunc);
-  });
+  onWasmBackend(WASM_UNARY_CONFIGS);
 
   const cases = OPS.flatMap((op) => SHAPES.map((shape) => ({ ...op, shape, dims: JSON.stringify(shape) })));
   it.each(cases)('$name on $dims matches tfjs-cpu', async (c) => {
     const xv = randomValues(c.shape, 11, -3, 3);
     const special = [0, NaN, Infinity, -Infinity, -0.5, 2];
     for (let i = 0; i < Math.min(special.length, xv.length); i++) xv[i] = special[i];
-    const fn = () => c.f(tf.tensor(xv, c.shape));
-    const [want] = await runOn('cpu', fn);
-    const [got] = await runOn('wasm', fn);
-    expect(got.shape).toEqual(want.shape);
-    expect(got.values.length).toBe(want.values.length);
-    expect(mismatches(got.values, want.values, 0)).toBe(0);
+    await expectWasmMatchesCpu(() => c.f(tf.tensor(xv, c.shape)), 0);
   });
 
   it('int32 relu falls back to tfjs-cpu', async () => {
-    await tf.setBackend('wasm');
-    const y = tf.relu(tf.tensor([-2, 3], [2], 'int32'));
-    expect(y.dtype).toBe('int32');
-    expect(Array.from(await y.data())).toEqual([0, 3]);
-    y.dispose();
+    await expectCpuFallback(() => tf.relu(tf.tensor([-2, 3], [2], 'int32')), 'int32', [0, 3]);
   });
 });
