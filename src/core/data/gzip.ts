@@ -1,5 +1,5 @@
 /** gzip through fflate, with the integrity checks fflate leaves out (CRC-32 and length). */
-import { gunzipSync, gzipSync } from 'fflate';
+import { Gunzip, gunzipSync, gzipSync } from 'fflate';
 import { WorkbenchError } from '../errors';
 
 let crcTable: Uint32Array | undefined;
@@ -23,6 +23,38 @@ export function crc32(bytes: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/** Deflate expands at most ~1032:1, so a trailer claiming more than this ratio is not a real size. */
+const MAX_RATIO = 1032;
+const MAX_PRESIZE = 2 ** 31 - 1;
+
+/**
+ * gunzipSync sizes its output from the trailer's length field; in a truncated file those 4 bytes are
+ * whatever data was there (the demo CT cut in half claims 3.8 GB), and allocating that fails with a bare
+ * "Array buffer allocation failed" before the stream is even read. A plausible size is used as is; an
+ * implausible one is ignored and the stream is decompressed in chunks instead.
+ */
+function gunzipBounded(gz: Uint8Array): Uint8Array {
+  const claimed = gz.length >= 18 ? trailer(gz).size : 0;
+  if (claimed > 0 && claimed <= MAX_PRESIZE && claimed <= gz.length * MAX_RATIO) return gunzipSync(gz);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let ended = false;
+  const g = new Gunzip((chunk, final) => {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (final) ended = true;
+  });
+  g.push(gz, true);
+  if (!ended) throw new Error('unexpected EOF');
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 function trailer(gz: Uint8Array): { crc: number; size: number } {
   const v = new DataView(gz.buffer, gz.byteOffset + gz.length - 8, 8);
   return { crc: v.getUint32(0, true), size: v.getUint32(4, true) };
@@ -35,7 +67,7 @@ function trailer(gz: Uint8Array): { crc: number; size: number } {
 export function gunzipChecked(gz: Uint8Array, fileName: string): Uint8Array {
   let out: Uint8Array;
   try {
-    out = gunzipSync(gz);
+    out = gunzipBounded(gz);
   } catch (e) {
     const why = (e as Error).message;
     const cut = /unexpected EOF/i.test(why);

@@ -150,6 +150,11 @@ describe('readNifti errors name the file, what was expected and what was found',
   it('a truncated .gz and a damaged .gz', () => {
     const gz = repoFile('public/demo/labels-organs4.nii.gz');
     expectError(() => readNifti(gz.subarray(0, gz.length - 100), 'labels.nii.gz'), 'truncated-gzip', /labels\.nii\.gz is a truncated gzip file/, /ends early/);
+    // Cut in half, the demo CT's last 4 bytes "claim" 3.8 GB: the reader must not try to allocate that.
+    const ct = repoFile('public/demo/ct.nii.gz');
+    const half = ct.subarray(0, Math.floor(ct.length / 2));
+    expect(new DataView(half.buffer, half.byteOffset + half.length - 4).getUint32(0, true)).toBeGreaterThan(2 ** 31);
+    expectError(() => readNifti(half, 'ct.nii.gz'), 'truncated-gzip', /ct\.nii\.gz is a truncated gzip file/, /ends early/);
     const bad = gzipSync(makeNifti(base));
     bad[bad.length - 8] ^= 0xff; // corrupt the stored CRC
     expectError(() => readNifti(bad, 'x.nii.gz'), 'truncated-gzip', /x\.nii\.gz is a damaged gzip file/, /checksum/);
