@@ -29,14 +29,15 @@ import { Device } from '../src/core/backend/device';
 import type { WasmBackend } from '../src/core/backend/wasm';
 import { conv3dGeometry, conv3dMacs, type Conv3DGeometry } from '../src/core/kernels/conv3d-common/geometry';
 import { NesterovSgd } from '../src/core/engines/optimizer';
-import { trainStep, type TrainBatch } from '../src/core/engines/train-step';
+import { trainStep } from '../src/core/engines/train-step';
 import { segmentVolume } from '../src/core/engines/predictor';
-import { createDualPathNet, type PresetName } from '../src/core/networks';
+import type { PresetName } from '../src/core/networks';
 import { Rng } from '../src/core/random';
 import { loadPatientA } from '../src/cli/demo-data';
 import { readModelDir } from '../src/cli/model-dir';
 import { benchShapes, type BenchShape, type Shape5 } from './conv3d/cases';
 import { onnxConvModel } from './cpu/onnx-conv';
+import { randomTrainBatch } from './random-batch';
 
 const argv = process.argv.slice(2).filter((a) => a !== 'cpu');
 const QUICK = argv.includes('--quick');
@@ -169,21 +170,10 @@ async function convCases(peak: number, threads: number): Promise<CaseRow[]> {
   return rows;
 }
 
-function trainBatch(preset: PresetName, n: number) {
-  const net = createDualPathNet({ preset, numClasses: 2, seed: 1 });
-  const g = net.geometry(16 <= net.config.defaults.outputSize ? 16 : net.config.defaults.outputSize);
-  const rng = new Rng(2);
-  const batch: TrainBatch = {
-    full: tf.tensor5d(randomArray(n * g.fullInputSize ** 3, rng), [n, g.fullInputSize, g.fullInputSize, g.fullInputSize, 1]),
-    context: tf.tensor5d(randomArray(n * g.contextInputSize ** 3, rng), [n, g.contextInputSize, g.contextInputSize, g.contextInputSize, 1]),
-    labels: tf.tensor4d(Int32Array.from({ length: n * g.outputSize ** 3 }, () => rng.int(2)), [n, g.outputSize, g.outputSize, g.outputSize], 'int32'),
-  };
-  return { net, batch, outputSize: g.outputSize };
-}
-
 async function stepMs(backend: 'wasm' | 'cpu', preset: PresetName, n: number, runs: number, warm: boolean) {
   await tf.setBackend(backend);
-  const { net, batch, outputSize } = trainBatch(preset, n);
+  const { net, batch, geometry } = randomTrainBatch(preset, n);
+  const outputSize = geometry.outputSize;
   const optimizer = new NesterovSgd({ learningRate: 1e-3 });
   const step = async () => void (await trainStep({ device: devices[backend], net, optimizer, batch, loss: 'cross-entropy' }));
   const times: number[] = [];

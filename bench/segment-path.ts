@@ -19,6 +19,7 @@ import { CHROMIUM_ARGS } from '../playwright.config';
 import { startRecording, stopRecording, summarize } from '../e2e/fixtures/responsiveness';
 import { writeNifti } from '../src/core/data/nifti-write';
 import type { Vec3 } from '../src/core/data/volume';
+import { waitForServer } from './wait-for-server';
 
 const argOf = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -56,18 +57,6 @@ function syntheticCt(dims: Vec3): Uint8Array {
       }
   const affine = new Float64Array([-sp[0], 0, 0, (nx * sp[0]) / 2, 0, -sp[1], 0, (ny * sp[1]) / 2, 0, 0, sp[2], 0, 0, 0, 0, 1]);
   return writeNifti({ name: 'synthetic-ct.nii', dims, spacing: sp, affine, data, scale: { slope: 1, inter: 0 } }, { gzip: false });
-}
-
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 async function main(): Promise<void> {

@@ -17,29 +17,16 @@ import { cpus, loadavg } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { testDevice, webgpuForTests } from '../src/testing/gpu';
 import { hostDescription } from '../src/core/env';
-import { Rng } from '../src/core/random';
 import { createDualPathNet, type PresetName } from '../src/core/networks';
 import { NesterovSgd } from '../src/core/engines/optimizer';
 import { trainStep, type TrainBatch } from '../src/core/engines/train-step';
 import * as kernels from '../src/core/kernels';
+import { randomTrainBatch } from './random-batch';
 
 const PRESETS = (process.env.BENCH_PRESETS ?? 'tiny').split(',') as PresetName[];
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BACKENDS = (process.env.BENCH_BACKENDS ?? 'webgpu,webgpu-fast,cpu').split(',');
 const PROFILE = process.env.BENCH_PROFILE !== '0';
-
-function batchFor(preset: PresetName, n: number) {
-  const net = createDualPathNet({ preset, numClasses: 2, seed: 1 });
-  const g = net.geometry();
-  const rng = new Rng(2);
-  const rand = (len: number) => Float32Array.from({ length: len }, () => rng.uniform(-1, 1));
-  const batch: TrainBatch = {
-    full: tf.tensor(rand(n * g.fullInputSize ** 3), [n, g.fullInputSize, g.fullInputSize, g.fullInputSize, 1]) as tf.Tensor5D,
-    context: tf.tensor(rand(n * g.contextInputSize ** 3), [n, g.contextInputSize, g.contextInputSize, g.contextInputSize, 1]) as tf.Tensor5D,
-    labels: tf.tensor(Int32Array.from({ length: n * g.outputSize ** 3 }, () => rng.int(2)), [n, g.outputSize, g.outputSize, g.outputSize], 'int32') as tf.Tensor4D,
-  };
-  return { net, batch, geometry: g };
-}
 
 /** One more step under `tf.profile`: kernel count and the kernels that took longest in all. */
 async function profileStep(net: ReturnType<typeof createDualPathNet>, optimizer: NesterovSgd, batch: TrainBatch) {
@@ -54,7 +41,7 @@ async function profileStep(net: ReturnType<typeof createDualPathNet>, optimizer:
 }
 
 async function timeSteps(preset: PresetName, n: number) {
-  const { net, batch, geometry } = batchFor(preset, n);
+  const { net, batch, geometry } = randomTrainBatch(preset, n);
   const optimizer = new NesterovSgd({ learningRate: 1e-3 });
   const t0 = performance.now();
   await trainStep({ device: testDevice(), net, optimizer, batch, loss: 'cross-entropy' });

@@ -14,22 +14,11 @@ import { cpus, loadavg, platform, totalmem } from 'node:os';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { RESPONSIVENESS_BOUND, TRAINING_SCENARIO, startRecording, stopRecording, summarize } from '../e2e/fixtures/responsiveness';
+import { waitForServer } from './wait-for-server';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-async function waitForServer(url: string): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${url} did not come up`);
 }
 
 async function main(): Promise<void> {

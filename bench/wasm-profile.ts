@@ -12,14 +12,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { Rng } from '../src/core/random';
-import { createDualPathNet, type PresetName } from '../src/core/networks';
+import type { PresetName } from '../src/core/networks';
 import { NesterovSgd } from '../src/core/engines/optimizer';
-import { trainStep, type TrainBatch } from '../src/core/engines/train-step';
+import { trainStep } from '../src/core/engines/train-step';
 import { initBackend } from '../src/core/backend/select';
 import type { Device } from '../src/core/backend/device';
 import { WASM_KERNEL_CONFIGS } from '../src/core/kernels/wasm-kernels';
 import { WASM_CONV3D_CONFIGS } from '../src/core/kernels/wasm-conv3d/conv3d-wasm.kernel';
+import { randomTrainBatch } from './random-batch';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -32,22 +32,9 @@ const RUNS = Number(opt('runs', '3'));
 const BATCH: Record<string, number> = { tiny: 4, small: 2 };
 const OUT = 'bench/results/wasm-profile.json';
 
-function batchFor(preset: PresetName, n: number) {
-  const net = createDualPathNet({ preset, numClasses: 2, seed: 1 });
-  const g = net.geometry();
-  const rng = new Rng(2);
-  const rand = (len: number) => Float32Array.from({ length: len }, () => rng.uniform(-1, 1));
-  const batch: TrainBatch = {
-    full: tf.tensor(rand(n * g.fullInputSize ** 3), [n, g.fullInputSize, g.fullInputSize, g.fullInputSize, 1]) as tf.Tensor5D,
-    context: tf.tensor(rand(n * g.contextInputSize ** 3), [n, g.contextInputSize, g.contextInputSize, g.contextInputSize, 1]) as tf.Tensor5D,
-    labels: tf.tensor(Int32Array.from({ length: n * g.outputSize ** 3 }, () => rng.int(2)), [n, g.outputSize, g.outputSize, g.outputSize], 'int32') as tf.Tensor4D,
-  };
-  return { net, batch };
-}
-
 async function profilePreset(device: Device, preset: PresetName) {
   const n = BATCH[preset] ?? 2;
-  const { net, batch } = batchFor(preset, n);
+  const { net, batch } = randomTrainBatch(preset, n);
   const optimizer = new NesterovSgd({ learningRate: 1e-3 });
   const step = () => trainStep({ device, net, optimizer, batch, loss: 'cross-entropy' });
   await step(); // warm-up

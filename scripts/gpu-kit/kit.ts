@@ -20,7 +20,7 @@ import { configureConv3DKernels, registerFastKernels, restoreBuiltinKernels } fr
 import { Rng } from '../../src/core/random';
 import { createDualPathNet, type PresetName } from '../../src/core/networks';
 import { NesterovSgd } from '../../src/core/engines/optimizer';
-import { trainStep, type TrainBatch } from '../../src/core/engines/train-step';
+import { trainStep } from '../../src/core/engines/train-step';
 import { DEFAULT_AUGMENT, drawPatchTransforms } from '../../src/core/transforms/augment';
 import { cutPatches, samplePatchBatchReference } from '../../src/core/transforms/sample-patch-batch';
 import { syntheticVolume } from '../../src/core/transforms/synthetic-volume';
@@ -30,6 +30,7 @@ import { segmentVolume, type PredictorModelMeta } from '../../src/core/engines/p
 import { runConv3dBench, summarize, type BenchCase } from '../../bench/conv3d/run-cases';
 import { resampledPatientA } from '../../bench/synthetic-scan';
 import { runParityTables, type ParityRow } from './parity';
+import { randomTrainBatch } from '../../bench/random-batch';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -135,19 +136,6 @@ async function conv3dStage(): Promise<void> {
   save();
 }
 
-function batchFor(preset: PresetName, n: number) {
-  const net = createDualPathNet({ preset, numClasses: 2, seed: 1 });
-  const g = net.geometry();
-  const rng = new Rng(2);
-  const rand = (len: number) => Float32Array.from({ length: len }, () => rng.uniform(-1, 1));
-  const batch: TrainBatch = {
-    full: tf.tensor(rand(n * g.fullInputSize ** 3), [n, g.fullInputSize, g.fullInputSize, g.fullInputSize, 1]) as tf.Tensor5D,
-    context: tf.tensor(rand(n * g.contextInputSize ** 3), [n, g.contextInputSize, g.contextInputSize, g.contextInputSize, 1]) as tf.Tensor5D,
-    labels: tf.tensor(Int32Array.from({ length: n * g.outputSize ** 3 }, () => rng.int(2)), [n, g.outputSize, g.outputSize, g.outputSize], 'int32') as tf.Tensor4D,
-  };
-  return { net, batch, geometry: g };
-}
-
 async function trainStepStage(): Promise<void> {
   const b = await gpuBackend();
   const plan: { preset: PresetName; batch: number; runs: number }[] = full
@@ -159,7 +147,7 @@ async function trainStepStage(): Promise<void> {
       if (left() < 15) break;
       if (kernels === 'fast') registerFastKernels();
       else restoreBuiltinKernels();
-      const { net, batch, geometry } = batchFor(p.preset, p.batch);
+      const { net, batch, geometry } = randomTrainBatch(p.preset, p.batch);
       const optimizer = new NesterovSgd({ learningRate: 1e-3 });
       const step = () => trainStep({ device: b, net, optimizer, batch, loss: 'cross-entropy' });
       const t0 = performance.now();
