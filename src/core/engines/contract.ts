@@ -71,6 +71,15 @@ export interface TrainOptions {
   validation?: string[];
   /** Label values to learn (background 0 is always class 0); default: all present in the training labels. */
   classes?: number[];
+  /**
+   * Partially labelled scans: image id → the label values (of `classes`) that its label map labels. Voxels of
+   * label 0 in that scan then mean "background or one of the classes it does not label", and training uses
+   * the marginal loss there (the probabilities of unlabelled classes are summed into background), so an organ
+   * left unlabelled in one scan is still learned from the others. Values of unlisted classes found in the map
+   * are treated as unlabelled too. Default for a scan not listed: the classes that occur in its label map
+   * (at the training spacing), i.e. a class absent from a scan is never taught as background there.
+   */
+  labelledClasses?: Record<string, number[]>;
   preset?: PresetName;
   sampler?: SamplerName;
   /** isample's ε (0.01 default; 1 behaves as uniform sampling). */

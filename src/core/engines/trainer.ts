@@ -148,7 +148,8 @@ export class Trainer {
     const rng = new Rng(first === 0 ? plan.seed ^ 0x5eed : ((plan.seed ^ 0x5eed) + Math.imul(first, 0x9e3779b1)) >>> 0);
     const geom = { outputSize: plan.outputSize, rFull: s.net.rFull, rContext: s.net.rContext };
     const aug = { ...(plan.augment ? DEFAULT_AUGMENT : NO_AUGMENT), photometric: plan.photometric };
-    const lossOptions = plan.classWeights ? { classWeights: plan.classWeights } : undefined;
+    const weights = plan.classWeights ? { classWeights: plan.classWeights } : {};
+    const partial = s.unlabelled.some((row) => row.some(Boolean));
     const every = run.hooks.checkpointEvery ?? 0;
     try {
       for (const pair of plan.train) {
@@ -163,6 +164,8 @@ export class Trainer {
         s.optimizer.learningRate = lr;
         const picked = s.sampler.nextBatch(plan.batchSize, rng);
         const batch = samplePatchBatch(s.trainSet, picked.patches, geom, aug, rng);
+        // Partially labelled scans: each sample carries the classes its scan does not label (the marginal loss).
+        const lossOptions = partial ? { ...weights, unlabelled: picked.patches.map((p) => s.unlabelled[p.image]) } : weights;
         let loss: number;
         try {
           const { full, context, labels } = batch;
@@ -199,7 +202,7 @@ export class Trainer {
   private async updateErrorMap(run: RunState, i: number, iteration: number): Promise<void> {
     const s = run.session!;
     const grid = s.grids[i];
-    const pTrue = await pTrueOnTrainingImage(run.device, s.net, s.trainSet, grid, i);
+    const pTrue = await pTrueOnTrainingImage(run.device, s.net, s.trainSet, grid, i, s.unlabelled[i]);
     s.errorMaps.updateFromPTrue(i, pTrue);
     const info = run.plan.train[i].image.info;
     const e = toScanGrid(grid, s.errorMaps.error(i), 'linear').data as Float32Array;
