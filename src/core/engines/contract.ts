@@ -168,6 +168,12 @@ export interface SegmentResultInfo {
   ms: number;
   /** The probability map's volume id, when asked for. */
   mapId?: string;
+  /**
+   * Why the result may not be trusted, one sentence each (what was found, what the model needs, what to do):
+   * the scan is thinner along an axis than half of what the model sees, it is not a CT in HU, or no organ
+   * voxel was found. Absent when there is nothing to say. The result is returned all the same.
+   */
+  warnings?: string[];
 }
 
 export interface SegmentProgressInfo {

@@ -1,0 +1,31 @@
+/** Test helpers: models and volumes built for a purpose (a model that always answers background, a thin slab). */
+import * as tf from '@tensorflow/tfjs';
+import type { Volume } from '../../data';
+import { createDualPathNet } from '../../networks';
+import type { Engine } from '../engine';
+import { modelInfo } from '../models';
+
+const HU = { min: -1000, max: 1000, divisor: 218 };
+
+/** A built tiny model (6 mm, HU) whose last layer always answers background: its results are empty. */
+export function backgroundOnlyModel(engine: Engine): string {
+  const net = createDualPathNet({ preset: 'tiny', numClasses: 3, seed: 1 });
+  const last = net.layers.head[net.layers.head.length - 1].name;
+  for (const p of net.params.list) {
+    if (p.layer !== last) continue;
+    tf.tidy(() => p.variable.assign(p.role === 'bias' ? tf.tensor1d([20, -20, -20]) : tf.zerosLike(p.variable)));
+  }
+  const t = { classNames: ['background', 'spleen', 'liver'], trainingSpacing: [6, 6, 6] as [number, number, number], normalisation: HU, provenance: { seed: 1 } };
+  const info = modelInfo(net, t, { id: 'background-only', name: 'background only', source: 'uploaded' });
+  engine.modelRegistry.add({ info, net, meta: { classNames: t.classNames, trainingSpacing: t.trainingSpacing, normalisation: HU } });
+  return info.id;
+}
+
+/** `n` slices of `v` from slice `k0` on (voxel axis k), at the same place in space. */
+export function demoSlab(v: Volume, k0: number, n: number, name = 'slab.nii'): Volume {
+  const [nx, ny] = v.dims;
+  const data = v.data.slice(k0 * nx * ny, (k0 + n) * nx * ny);
+  const a = Float64Array.from(v.affine);
+  for (let r = 0; r < 3; r++) a[r * 4 + 3] += a[r * 4 + 2] * k0;
+  return { ...v, name, dims: [nx, ny, n], data, affine: a };
+}
