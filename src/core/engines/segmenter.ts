@@ -87,7 +87,12 @@ export class Segmenter {
         ...(result.warnings.length ? { warnings: [...result.warnings] } : {}),
       };
       return { info, label, map };
-    });
+    }, imageId);
+  }
+
+  /** The image being segmented, if any. */
+  get imageId(): string | undefined {
+    return this.current.subject;
   }
 
   /** Stops the running segmentation after its current tile (it rejects with a 'cancelled' error). */

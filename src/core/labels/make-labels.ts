@@ -4,6 +4,7 @@
  */
 import type { Volume } from '../data/volume';
 import { describeHuFinding, huFinding } from '../data/intensity';
+import { yieldToEventLoop } from '../env';
 import { WorkbenchError } from '../errors';
 import type { MorphologyMethod } from './morphology';
 import { DEFAULT_LABEL_PARAMS, type LabelParams } from './params';
@@ -52,7 +53,7 @@ export async function makeLabelVolume(ct: Volume, opts: MakeLabelsOptions): Prom
   const step = async (stage: StructureName | 'check'): Promise<void> => {
     opts.onProgress?.({ stage, done, total });
     done++;
-    await new Promise((r) => setTimeout(r, 0)); // let a cancel message in
+    await yieldToEventLoop(); // let a cancel message in
     check();
   };
   await step('check');

@@ -7,6 +7,18 @@ import { modelInfo } from '../models';
 
 const HU = { min: -1000, max: 1000, divisor: 218 };
 
+function register(engine: Engine, net: ReturnType<typeof createDualPathNet>, id: string, name: string, classNames: string[]): string {
+  const t = { classNames, trainingSpacing: [6, 6, 6] as [number, number, number], normalisation: HU, provenance: { seed: net.seed } };
+  const info = modelInfo(net, t, { id, name, source: 'uploaded' });
+  engine.modelRegistry.add({ info, net, meta: { classNames, trainingSpacing: t.trainingSpacing, normalisation: HU } });
+  return info.id;
+}
+
+/** A built tiny model (6 mm, HU) with Glorot weights from `seed`: untrained, but deterministic. */
+export function randomTinyModel(engine: Engine, seed: number): string {
+  return register(engine, createDualPathNet({ preset: 'tiny', numClasses: 3, seed }), `random-${seed}`, `random tiny ${seed}`, ['background', 'spleen', 'liver']);
+}
+
 /** A built tiny model (6 mm, HU) whose last layer always answers background: its results are empty. */
 export function backgroundOnlyModel(engine: Engine): string {
   const net = createDualPathNet({ preset: 'tiny', numClasses: 3, seed: 1 });
@@ -15,10 +27,7 @@ export function backgroundOnlyModel(engine: Engine): string {
     if (p.layer !== last) continue;
     tf.tidy(() => p.variable.assign(p.role === 'bias' ? tf.tensor1d([20, -20, -20]) : tf.zerosLike(p.variable)));
   }
-  const t = { classNames: ['background', 'spleen', 'liver'], trainingSpacing: [6, 6, 6] as [number, number, number], normalisation: HU, provenance: { seed: 1 } };
-  const info = modelInfo(net, t, { id: 'background-only', name: 'background only', source: 'uploaded' });
-  engine.modelRegistry.add({ info, net, meta: { classNames: t.classNames, trainingSpacing: t.trainingSpacing, normalisation: HU } });
-  return info.id;
+  return register(engine, net, 'background-only', 'background only', ['background', 'spleen', 'liver']);
 }
 
 /** `n` slices of `v` from slice `k0` on (voxel axis k), at the same place in space. */
