@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readNifti, writeNifti } from '../core/data';
 import { repoFile } from '../core/data/testing/repo-files';
 import { Engine } from '../core/engines/engine';
-import { backgroundOnlyModel, demoSlab } from '../core/engines/testing/built-models';
+import { slabOf } from '../core/data/testing/slab';
+import { backgroundOnlyModel } from '../core/engines/testing/built-models';
 import type { EngineApi } from '../worker/protocol';
 import { AppController } from './controller';
 import { SegmentController } from './segment-controller';
@@ -28,7 +29,7 @@ describe('SegmentController: warnings of a segmentation', () => {
     } as unknown as Remote<EngineApi>;
     const segmenter = new SegmentController(new AppController(remote));
     const model = backgroundOnlyModel(engine);
-    const bytes = writeNifti(demoSlab(readNifti(repoFile('public/demo/ct.nii.gz'), 'ct.nii.gz'), 50, 3), { gzip: false });
+    const bytes = writeNifti(slabOf(readNifti(repoFile('public/demo/ct.nii.gz'), 'ct.nii.gz'), 50, 3), { gzip: false });
     const { info } = await engine.loadVolume([{ name: 'slab.nii', bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }]);
     useAppStore.setState({ messages: [] });
     const result = await segmenter.segment(info.id, { model });

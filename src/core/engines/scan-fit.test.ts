@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { huFinding, readNifti, writeNifti, type Volume } from '../data';
 import { repoFile } from '../data/testing/repo-files';
 import { Engine } from './engine';
-import { backgroundOnlyModel, demoSlab } from './testing/built-models';
+import { slabOf } from '../data/testing/slab';
+import { backgroundOnlyModel } from './testing/built-models';
 import { emptyResultWarning, MIN_EXTENT_OF_RECEPTIVE_FIELD, notCtWarning, thinScanWarnings } from './scan-fit';
 
 const HU = { min: -1000, max: 1000, divisor: 218 };
@@ -86,7 +87,7 @@ describe('Engine.segment warns and still returns (wasm backend, shipped tiny mod
   });
 
   it('a 3-slice slab: a sentence with the numbers, and the label map all the same', async () => {
-    const r = await segment(demoSlab(ct, 50, 3));
+    const r = await segment(slabOf(ct, 50, 3));
     expect(r.label.info.dims).toEqual([122, 101, 3]);
     const w = r.result.warnings ?? [];
     expect(w[0]).toMatch(/^slab\.nii is only 9 mm long along z \(head–foot\) \(3 slices of 3 mm\), but the model "demo-organs4" looks at 168 mm .* at least 84 mm/);
@@ -105,7 +106,7 @@ describe('Engine.segment warns and still returns (wasm backend, shipped tiny mod
 
   it('an empty result says so: with the cause when one was found, else with what to check', async () => {
     const none = backgroundOnlyModel(engine);
-    const thin = await engine.segment((await engine.loadVolume([{ name: 'slab.nii', bytes: niftiBytes(demoSlab(ct, 50, 3)) }])).info.id, { model: none });
+    const thin = await engine.segment((await engine.loadVolume([{ name: 'slab.nii', bytes: niftiBytes(slabOf(ct, 50, 3)) }])).info.id, { model: none });
     expect(thin.result.warnings).toHaveLength(2);
     expect(thin.result.warnings![0]).toMatch(/^slab\.nii is only 9 mm long along z/);
     expect(thin.result.warnings![1]).toMatch(/^The model "background only" found none of its classes \(spleen, liver\) in slab\.nii: every voxel is background\. The warnings above say why/);

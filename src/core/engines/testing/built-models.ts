@@ -1,6 +1,5 @@
 /** Test helpers: models and volumes built for a purpose (a model that always answers background, a thin slab). */
 import * as tf from '@tensorflow/tfjs';
-import type { Volume } from '../../data';
 import { createDualPathNet } from '../../networks';
 import type { Engine } from '../engine';
 import { modelInfo } from '../models';
@@ -28,13 +27,4 @@ export function backgroundOnlyModel(engine: Engine): string {
     tf.tidy(() => p.variable.assign(p.role === 'bias' ? tf.tensor1d([20, -20, -20]) : tf.zerosLike(p.variable)));
   }
   return register(engine, net, 'background-only', 'background only', ['background', 'spleen', 'liver']);
-}
-
-/** `n` slices of `v` from slice `k0` on (voxel axis k), at the same place in space. */
-export function demoSlab(v: Volume, k0: number, n: number, name = 'slab.nii'): Volume {
-  const [nx, ny] = v.dims;
-  const data = v.data.slice(k0 * nx * ny, (k0 + n) * nx * ny);
-  const a = Float64Array.from(v.affine);
-  for (let r = 0; r < 3; r++) a[r * 4 + 3] += a[r * 4 + 2] * k0;
-  return { ...v, name, dims: [nx, ny, n], data, affine: a };
 }
