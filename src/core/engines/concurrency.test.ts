@@ -133,27 +133,47 @@ describe('Engine: overlapping calls (wasm, tiny, 12 mm)', () => {
   });
 });
 
-describe('Trainer: stopping during an error-map update (wasm, tiny, 12 mm)', () => {
+describe('Trainer: stopping during an error-map update or a validation (wasm, tiny, 12 mm)', () => {
   let wasm: Device;
   beforeAll(async () => {
     wasm = await initBackend(['wasm']);
   });
 
+  /** A device whose `run` presses Stop once a pass whose label starts with `when` has begun. */
+  function stoppingDevice(when: string, trainer: () => Trainer): { device: Device; stopped: () => Promise<void> | undefined } {
+    let stopped: Promise<void> | undefined;
+    const device = Object.create(wasm) as Device;
+    device.run = async (label, fn) => {
+      if (label.startsWith(when) && !stopped) stopped = trainer().stop();
+      return wasm.run(label, fn);
+    };
+    return { device, stopped: () => stopped };
+  }
+
+  it('a validation pass is abandoned too: no Dice is published, the run ends done', async () => {
+    const { store, imageId } = demoStore();
+    const events: EngineEvent[] = [];
+    const { device, stopped } = stoppingDevice('validating', () => trainer);
+    const trainer: Trainer = new Trainer({ store, device: () => device, emit: (e) => void events.push(e) });
+    await trainer.start({ images: [imageId], validation: [imageId], classes: [4], preset: 'tiny', iterations: 6, batchSize: 2, seed: 2, spacing: [12, 12, 12], errorMapEvery: 1000, validateEvery: 2 });
+    await untilDone(trainer, 20);
+    expect(stopped()).toBeDefined();
+    await stopped();
+    expect(trainer.status()).toMatchObject({ state: 'done', iteration: 2 });
+    expect(trainer.status().valDice).toBeUndefined();
+    expect(events.filter((e) => e.type === 'validation')).toEqual([]);
+  });
+
   it('abandons the update: stop resolves, the run ends done at that iteration, the published map is the previous one', async () => {
     const { store, imageId } = demoStore();
     const events: EngineEvent[] = [];
-    let stopped: Promise<void> | undefined;
-    // The device the trainer runs on: once the error-map pass of iteration 2 has begun, the user presses Stop.
-    const device = Object.create(wasm) as Device;
-    device.run = async (label, fn) => {
-      if (label.startsWith('the error map') && !stopped) stopped = trainer.stop();
-      return wasm.run(label, fn);
-    };
+    // Once the error-map pass of iteration 2 has begun, the user presses Stop.
+    const { device, stopped } = stoppingDevice('the error map', () => trainer);
     const trainer: Trainer = new Trainer({ store, device: () => device, emit: (e) => void events.push(e) });
     await trainer.start({ images: [imageId], classes: [4], preset: 'tiny', iterations: 6, batchSize: 2, seed: 2, spacing: [12, 12, 12], errorMapEvery: 2, validateEvery: 1000 });
     await untilDone(trainer, 20);
-    expect(stopped).toBeDefined();
-    await stopped;
+    expect(stopped()).toBeDefined();
+    await stopped();
     const st = trainer.status();
     expect(st).toMatchObject({ state: 'done', iteration: 2 });
     expect(st.error).toBeUndefined();
