@@ -273,10 +273,13 @@ export interface EngineProtocol {
   /** Chooses the backend and lists the models; a missing model index is not an error. */
   init(opts?: EngineInitOptions): Awaitable<BackendStatus>;
   loadVolume(files: NamedBytes[], opts?: LoadOptions): Awaitable<LoadedVolume>;
-  /** Removes a volume and the label maps attached to it; returns the ids removed. */
+  /**
+   * Removes a volume and the label maps attached to it; returns the ids removed. Rejects with code "busy"
+   * (nothing removed) while a running or paused training run uses it, or while it is being segmented or labelled.
+   */
   removeVolume(id: string): Awaitable<string[]>;
   volumes(): Awaitable<VolumeInfo[]>;
-  /** Resolves once training has started; progress comes as events. */
+  /** Resolves once training has started; progress comes as events. Rejects with code "busy" while another run is running or paused. */
   train(opts: TrainOptions): Awaitable<TrainRun>;
   pauseTraining(): Awaitable<void>;
   resumeTraining(): Awaitable<void>;
