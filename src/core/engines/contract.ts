@@ -177,6 +177,12 @@ export interface SegmentResultInfo {
   ms: number;
   /** The probability map's volume id, when asked for. */
   mapId?: string;
+  /**
+   * Why the result may not be trusted, one sentence each (what was found, what the model needs, what to do):
+   * the scan is thinner along an axis than half of what the model sees, it is not a CT in HU, or no organ
+   * voxel was found. Absent when there is nothing to say. The result is returned all the same.
+   */
+  warnings?: string[];
 }
 
 export interface SegmentProgressInfo {
@@ -276,10 +282,13 @@ export interface EngineProtocol {
   /** Chooses the backend and lists the models; a missing model index is not an error. */
   init(opts?: EngineInitOptions): Awaitable<BackendStatus>;
   loadVolume(files: NamedBytes[], opts?: LoadOptions): Awaitable<LoadedVolume>;
-  /** Removes a volume and the label maps attached to it; returns the ids removed. */
+  /**
+   * Removes a volume and the label maps attached to it; returns the ids removed. Rejects with code "busy"
+   * (nothing removed) while a running or paused training run uses it, or while it is being segmented or labelled.
+   */
   removeVolume(id: string): Awaitable<string[]>;
   volumes(): Awaitable<VolumeInfo[]>;
-  /** Resolves once training has started; progress comes as events. */
+  /** Resolves once training has started; progress comes as events. Rejects with code "busy" while another run is running or paused. */
   train(opts: TrainOptions): Awaitable<TrainRun>;
   pauseTraining(): Awaitable<void>;
   resumeTraining(): Awaitable<void>;
