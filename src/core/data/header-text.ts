@@ -49,8 +49,9 @@ export function affineFromAxes(axes: [Vec3, Vec3, Vec3], origin: Vec3, frame: Wo
   const s = TO_RAS[frame];
   const m = identity4();
   for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) m[r * 4 + c] = s[r] * axes[c][r];
-    m[r * 4 + 3] = s[r] * origin[r];
+    // `+ 0` keeps a negated 0 from becoming −0.
+    for (let c = 0; c < 3; c++) m[r * 4 + c] = s[r] * axes[c][r] + 0;
+    m[r * 4 + 3] = s[r] * origin[r] + 0;
   }
   return m;
 }
@@ -58,8 +59,8 @@ export function affineFromAxes(axes: [Vec3, Vec3, Vec3], origin: Vec3, frame: Wo
 /** The inverse of `affineFromAxes`: each voxel axis as a vector in `frame`, and the first voxel's centre. */
 export function axesFromAffine(affine: ArrayLike<number>, frame: WorldFrame): { axes: [Vec3, Vec3, Vec3]; origin: Vec3 } {
   const s = TO_RAS[frame];
-  const axes = [0, 1, 2].map((c) => [0, 1, 2].map((r) => s[r] * affine[r * 4 + c])) as [Vec3, Vec3, Vec3];
-  const origin = [0, 1, 2].map((r) => s[r] * affine[r * 4 + 3]) as Vec3;
+  const axes = [0, 1, 2].map((c) => [0, 1, 2].map((r) => s[r] * affine[r * 4 + c] + 0)) as [Vec3, Vec3, Vec3];
+  const origin = [0, 1, 2].map((r) => s[r] * affine[r * 4 + 3] + 0) as Vec3;
   return { axes, origin };
 }
 
