@@ -117,6 +117,7 @@ export function adler32(bytes: Uint8Array): number {
  * does not match.
  */
 export function unzlibChecked(z: Uint8Array, fileName: string, what = 'its zlib-compressed data'): Uint8Array {
+  if (z.length < 6) throw new WorkbenchError('truncated-gzip', `${fileName} is truncated: ${what} (zlib) hold only ${z.length} bytes; a zlib stream has at least 6.`, { file: fileName });
   let out: Uint8Array;
   try {
     out = unzlibSync(z);
@@ -130,7 +131,6 @@ export function unzlibChecked(z: Uint8Array, fileName: string, what = 'its zlib-
       { file: fileName, cause: e },
     );
   }
-  if (z.length < 6) throw new WorkbenchError('truncated-gzip', `${fileName} is truncated: ${what} (zlib) hold only ${z.length} bytes.`, { file: fileName });
   const stored = new DataView(z.buffer, z.byteOffset + z.length - 4, 4).getUint32(0, false);
   const found = adler32(out);
   if (stored !== found) {
