@@ -113,6 +113,11 @@ describe('MetaImage world frame (ITK: LPS) → RAS', () => {
     expect(readMetaImage(four, 'f.mha').dims).toEqual([2, 2, 2]);
     const big = mha(['ElementSpacing = 1 1 1', 'BinaryDataByteOrderMSB = True'], int16Bytes([1, 2, 3, 4, 5, 6, 7, -8], false));
     expect(Array.from(readMetaImage(big, 'b.mha').data)).toEqual([1, 2, 3, 4, 5, 6, 7, -8]);
+    // No Offset and no TransformMatrix: origin 0, axes along LPS, nothing to warn about.
+    expect(readMetaImage(big, 'b.mha').warnings).toBeUndefined();
+    expect(Array.from(readMetaImage(big, 'b.mha').affine)).toEqual([-1, 0, 0, 0, 0, -1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]);
+    const text = mha(['ElementSpacing = 1 1 1', 'BinaryData = False'], new TextEncoder().encode('1 2 3 4\n5 6 7 -8\n'));
+    expect(Array.from(readMetaImage(text, 't.mha').data)).toEqual([1, 2, 3, 4, 5, 6, 7, -8]);
   });
 });
 

@@ -137,6 +137,21 @@ describe('NRRD world frames → RAS', () => {
     expect(none.spacing).toEqual([1, 1, 1]);
     expect(none.warnings?.join(' ')).toMatch(/1 mm voxels were assumed along i, j, k/);
   });
+  it('warns where it assumes: a frame without anatomy, a space dimension alone, no origin, metres, no endian', () => {
+    const d3 = 'space directions: (1,0,0) (0,1,0) (0,0,1)';
+    const cases: [string[], RegExp][] = [
+      [['space: 3D-right-handed', d3, 'space origin: (0,0,0)'], /has space "3D-right-handed", which says nothing about the patient's axes; it was taken as left-posterior-superior/],
+      [['space dimension: 3', d3, 'space origin: (0,0,0)'], /has a space dimension but no named space.*taken as left-posterior-superior/],
+      [['space: RAS', d3], /has no space origin; the first voxel was placed at \(0, 0, 0\) mm/],
+      [['space: RAS', 'space directions: (0.001,0,0) (0,0.001,0) (0,0,0.002)', 'space origin: (0,0,0)', 'space units: "m" "m" "m"'], /gives its space units as m; its geometry was converted to mm/],
+    ];
+    for (const [fields, re] of cases) expect(readNrrd(header(fields, eight), 'w.nrrd').warnings?.join(' ')).toMatch(re);
+    expect(readNrrd(header(['space: RAS', 'space directions: (0.001,0,0) (0,0.001,0) (0,0,0.002)', 'space origin: (0,0,0)', 'space units: "m" "m" "m"'], eight), 'm.nrrd').spacing).toEqual([1, 1, 2]);
+    const noEndian = textThenBytes(['NRRD0004', 'type: short', 'dimension: 3', 'sizes: 2 2 2', 'encoding: raw', 'space: RAS', d3, 'space origin: (0,0,0)', '', ''], eight);
+    const v = readNrrd(noEndian, 'e.nrrd');
+    expect(v.warnings).toEqual(['e.nrrd has no "endian" field for its 2-byte voxels; little endian was assumed.']);
+    expect(Array.from(v.data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
   it('a leading axis of size 1 (kinds: scalar) and text, big-endian and CRLF headers read the same voxels', () => {
     const lines = ['NRRD0005', 'type: int16', 'dimension: 4', 'sizes: 1 2 2 2', 'space: RAS', 'space directions: none (1,0,0) (0,1,0) (0,0,1)', 'encoding: ascii', '', '1 2 3 4\n5 6 7 8\n'];
     expect(Array.from(readNrrd(textThenBytes(lines), 't.nrrd').data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -179,6 +194,7 @@ describe('bad NRRD input', () => {
     ['gzip of too few voxels', header(geo, gzipSync(eight.subarray(0, 8)), 'gzip'), 'bad-nrrd', /16 bytes after decompression\) but only 8 bytes follow/],
     ['bzip2 encoding', header(geo, eight, 'bzip2'), 'bad-nrrd', /has encoding "bzip2" \(bzip2: resave it with gzip or raw encoding.*expected raw, gzip or text/],
     ['unknown encoding', header(geo, eight, 'zstd'), 'bad-nrrd', /has encoding "zstd"; expected raw, gzip or text/],
+    ['hex encoding', header(geo, eight, 'hex'), 'bad-nrrd', /has encoding "hex"; expected raw, gzip or text/],
     ['dimension and sizes disagree', textThenBytes(['NRRD0004', 'type: short', 'dimension: 3', 'sizes: 2 4', 'encoding: raw', '', ''], eight), 'bad-nrrd', /has dimension 3 but 2 sizes \("2 4"\); expected one size per axis/],
     ['fewer directions than axes', header(['space: RAS', 'space directions: (1,0,0) (0,1,0)'], eight), 'bad-nrrd', /2 space directions for 3 axes/],
     ['2-D image', textThenBytes(['NRRD0004', 'type: short', 'dimension: 2', 'sizes: 2 4', 'encoding: raw', 'endian: little', '', ''], eight), 'bad-dimensions', /is 2×4×1: a single 2-D slice, not a 3-D scan/],
