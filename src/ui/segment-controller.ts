@@ -55,7 +55,8 @@ export class SegmentController {
         if (r.map) await this.app.addLoaded(r.map);
       });
       this.seg.addResult({ ...r.result, model: model ?? '', imageId });
-      await this.statistics(r.result.labelId).catch(showFailure);
+      // The table's HU and statistics follow in a moment; segment() does not wait for them.
+      void this.statistics(r.result.labelId).catch(showFailure);
       const dice = r.result.dice ? ` Dice: ${Object.entries(r.result.dice).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.` : '';
       useAppStore.getState().pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s.${dice}`);
       return r.result;
