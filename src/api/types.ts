@@ -5,10 +5,10 @@
  * The data types are the engine's own (`src/core/engines/contract.ts`), re-exported here; this file
  * adds what only a browser has (`File` sources) and the `Workbench` interface itself.
  */
-import type { LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions } from '../core/engines/contract';
+import type { ExportOptions, LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions } from '../core/engines/contract';
 
 export type {
-  AutoStructure, BackendName, BackendStatus, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, LossName, ModelSummary, PresetName, Role, SamplerName,
+  AutoStructure, BackendName, BackendStatus, DicomSeriesInfo, ExportFormat, ExportOptions, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, LossName, ModelSummary, PresetName, Role, SamplerName,
   SegmentOptions, SegmentProgressInfo, SegmentResultInfo, TrainingState, TrainingStatus, TrainOptions, VolumeInfo,
 } from '../core/engines/contract';
 
@@ -49,8 +49,11 @@ export interface Workbench {
   makeLabels(imageId: string, opts: MakeLabelsOptions): Promise<VolumeInfo>;
   /** Stops a running makeLabels (it rejects with a "cancelled" message). */
   cancelLabels(): Promise<void>;
-  /** .nii.gz bytes in that volume's grid. */
-  exportVolume(id: string): Promise<Uint8Array>;
+  /**
+   * .nii.gz bytes in that volume's grid; with `{ format: 'dicom-seg' }` a label map as a DICOM Segmentation
+   * object referencing its DICOM scan (rejects with a sentence saying why for a scan not loaded from DICOM).
+   */
+  exportVolume(id: string, opts?: ExportOptions): Promise<Uint8Array>;
   models(): ModelSummary[];
   /** Extension: a tfjs model (model.json + weights files). */
   loadModel(files: File[]): Promise<ModelSummary>;

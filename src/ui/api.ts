@@ -60,7 +60,7 @@ export function installWorkbenchApi(controller: AppController, training: Trainin
     cancelSegmentation: () => segment.cancel().then(() => undefined),
     makeLabels: (imageId, opts) => labels.makeLabels(imageId, opts),
     cancelLabels: () => labels.cancel().then(() => undefined),
-    exportVolume: (id) => segment.exportVolume(id),
+    exportVolume: (id, opts) => segment.exportVolume(id, opts),
     models: () => segment.models(),
     loadModel: (files) => segment.loadModelFiles(files),
     saveModel: (id) => segment.saveModel(id),

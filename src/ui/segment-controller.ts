@@ -2,7 +2,7 @@
  * Segmentation from the UI and from `window.workbench`: models (list, load, save, download), segmenting a
  * scan with progress and cancel, results (volumes, Dice/IoU), corrections with the drawing tools, export.
  */
-import type { ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
+import type { ExportOptions, ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
 import type { EngineEvent } from '../worker/protocol';
 import type { AppController } from './controller';
 import { reportFailure, showFailure } from './failures';
@@ -19,6 +19,7 @@ export class SegmentController {
     this.subscribe = app.engineListener((e: EngineEvent) => {
       if (e.type === 'segment-progress') this.seg.setProgress({ imageId: e.imageId, stage: e.stage, tilesDone: e.tilesDone, tilesTotal: e.tilesTotal, elapsedMs: e.elapsedMs, etaMs: e.etaMs });
       else if (e.type === 'models-changed') void this.refreshModels().catch(showFailure);
+      else if (e.type === 'log') useAppStore.getState().pushMessage(e.level === 'warn' ? 'warning' : 'info', e.text);
     });
   }
 
@@ -68,17 +69,29 @@ export class SegmentController {
     return this.app.engine.cancelSegmentation();
   }
 
-  exportVolume(id: string): Promise<Uint8Array> {
-    return this.app.engine.exportVolume(id);
+  exportVolume(id: string, opts?: ExportOptions): Promise<Uint8Array> {
+    return this.app.engine.exportVolume(id, opts);
   }
 
-  /** Downloads a volume as .nii.gz in its own grid, and a label map's table beside it. */
-  async download(id: string): Promise<void> {
+  /**
+   * Downloads a volume as .nii.gz in its own grid with a label map's table beside it, or (`'dicom-seg'`) a
+   * label map as a DICOM SEG file; a failure is shown as a message.
+   */
+  async download(id: string, format: 'nifti' | 'dicom-seg' = 'nifti'): Promise<void> {
     const info = useAppStore.getState().volumes.find((v) => v.id === id);
     if (!info) return;
     const base = info.name.replace(/\.nii(\.gz)?$/i, '');
-    downloadBytes(`${base}.nii.gz`, await this.exportVolume(id));
-    if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
+    try {
+      if (format === 'dicom-seg') {
+        downloadBytes(`${base}.seg.dcm`, await this.exportVolume(id, { format }), 'application/dicom');
+        useAppStore.getState().pushMessage('info', `Exported ${info.name} as DICOM SEG (${base}.seg.dcm).`);
+        return;
+      }
+      downloadBytes(`${base}.nii.gz`, await this.exportVolume(id));
+      if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
+    } catch (e) {
+      showFailure(e); // a click: the sentence is shown, nobody awaits the rejection
+    }
   }
 
   // ---- corrections ----

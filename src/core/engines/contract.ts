@@ -36,6 +36,30 @@ export interface VolumeInfo {
   origin?: 'file' | 'segmentation' | 'auto-labels';
   /** What the reader repaired or assumed while loading (one sentence each); absent when nothing. */
   warnings?: string[];
+  /**
+   * Extension: for an image read from a DICOM series, what a DICOM SEG of it references (absent for
+   * NIfTI scans, which is why DICOM SEG is not offered for their label maps).
+   */
+  dicom?: DicomSeriesInfo;
+}
+
+export interface DicomSeriesInfo {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  frameOfReferenceUid: string;
+  /** Number of source slices (one SOP Instance each). */
+  slices: number;
+}
+
+/** File formats `exportVolume` can be asked for ('nifti', the default, as .nii.gz). */
+export type ExportFormat = 'nifti' | 'dicom-seg' | 'nrrd' | 'mha';
+
+export interface ExportOptions {
+  /**
+   * 'nifti' (default): .nii.gz. 'dicom-seg': a DICOM Segmentation object, for a label map whose scan came
+   * from DICOM (it references that series); otherwise the call rejects with the sentence saying why.
+   */
+  format?: ExportFormat;
 }
 
 export interface BackendStatus {
@@ -287,8 +311,11 @@ export interface EngineProtocol {
   makeLabels(imageId: string, opts: MakeLabelsOptions): Awaitable<LoadedVolume>;
   /** Stops a running makeLabels (it rejects with code "cancelled"); false when none runs. */
   cancelLabels(): Awaitable<boolean>;
-  /** A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"). */
-  exportVolume(id: string): Awaitable<Uint8Array>;
+  /**
+   * A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"), or with
+   * `{ format: 'dicom-seg' }` a label map as a DICOM Segmentation object referencing its DICOM scan.
+   */
+  exportVolume(id: string, opts?: ExportOptions): Awaitable<Uint8Array>;
   /** "index name" lines for a label map (the table that goes with an export). */
   labelTableText(id: string): Awaitable<string>;
   /** Replaces a label map's voxels with an edited version (a NIfTI on the same grid). */

@@ -3,7 +3,7 @@
  * volumes; training and inference are added beside it. Every method takes and returns plain data.
  */
 import type {
-  BackendStatus, EngineEvent, EngineInitOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, LoadedVolume, LoadOptions, ModelBytes,
+  BackendStatus, EngineEvent, EngineInitOptions, ExportOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, LoadedVolume, LoadOptions, ModelBytes,
   MakeLabelsOptions, ModelSummary, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
 } from './contract';
 import type { Device } from '../backend/device';
@@ -16,6 +16,7 @@ import { VolumeStore } from './volume-store';
 import { loadVolumeIntoStore, type NamedBytes } from './load-volume';
 import { Trainer } from './trainer';
 import { AutoLabeller } from './auto-labeller';
+import { exportDicomSeg } from './dicom-seg-io';
 
 function builtInTables(name: string): LabelTable | undefined {
   return /labels-organs4/i.test(name) ? DEMO_LABELS : undefined;
@@ -155,9 +156,19 @@ export class Engine implements EngineProtocol {
     return this.labeller.cancel();
   }
 
-  /** A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"). */
-  exportVolume(id: string): Uint8Array {
+  /**
+   * A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"), or a label map as
+   * DICOM SEG (`format: 'dicom-seg'`; what the file could not carry is said in 'log' warning events).
+   */
+  async exportVolume(id: string, opts: ExportOptions = {}): Promise<Uint8Array> {
+    const format = opts.format ?? 'nifti';
+    if (format === 'dicom-seg') {
+      const out = await exportDicomSeg(this.store, id);
+      for (const text of out.warnings) await this.emit({ type: 'log', level: 'warn', text });
+      return out.bytes;
+    }
     const { volume, info } = this.store.get(id);
+    if (format !== 'nifti') throw new WorkbenchError('bad-argument', `${info.name} cannot be exported as ${format}: this build writes NIfTI and DICOM SEG only.`, { file: info.name });
     return writeNifti(volume, { gzip: true, intent: info.role === 'label' ? 'label' : 'image' });
   }
 

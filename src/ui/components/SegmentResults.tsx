@@ -1,3 +1,4 @@
+import { dicomSegUnavailable } from '../../core/data/dicom-seg-check';
 import type { SegmentController } from '../segment-controller';
 import { useAppStore } from '../store';
 import { useSegmentationStore } from '../store/segmentation';
@@ -12,6 +13,9 @@ export function SegmentResults({ segment }: { segment: SegmentController }) {
   const r = mine.at(-1);
   if (!r) return null;
   const organs = Object.keys(r.volumesMl);
+  const labelInfo = volumes.find((v) => v.id === r.labelId);
+  const imageInfo = volumes.find((v) => v.id === r.imageId);
+  const segWhyNot = labelInfo && dicomSegUnavailable({ name: labelInfo.name, role: labelInfo.role, imageFromDicom: imageInfo?.dicom !== undefined, imageName: imageInfo?.name });
   return (
     <div className="results" data-testid="segment.results">
       <table>
@@ -32,9 +36,11 @@ export function SegmentResults({ segment }: { segment: SegmentController }) {
       <div className="muted small">{(r.ms / 1000).toFixed(1)} s{r.dice ? ' · scored against the label map loaded with the scan' : ''}</div>
       <div className="button-group small">
         <button data-testid="segment.export" onClick={() => void segment.download(r.labelId)}>Export .nii.gz</button>
+        <button data-testid="segment.export-seg" disabled={segWhyNot !== undefined} title={segWhyNot ?? 'A DICOM Segmentation object that references the scan\'s DICOM series'} onClick={() => void segment.download(r.labelId, 'dicom-seg')}>Export DICOM SEG</button>
         {r.mapId && <button onClick={() => void segment.download(r.mapId!)}>Export probability map</button>}
         {!editing && <button data-testid="segment.edit" onClick={() => segment.beginEdit(r.labelId)}>Correct…</button>}
       </div>
+      {segWhyNot && <div className="muted small" data-testid="segment.seg-unavailable">{segWhyNot}</div>}
     </div>
   );
 }
