@@ -46,6 +46,8 @@ declare module 'dcmjs' {
     };
     datasetToDict(dataset: NaturalDataset): DicomDict;
     Colors: { rgb2DICOMLAB(rgb: number[]): number[]; dicomlab2RGB(lab: number[]): number[] };
+    /** 1-bit packed pixels ↔ one byte per pixel (unpack gives 255 for a set bit). */
+    BitArray: { pack(bytes: Uint8Array): Uint8Array; unpack(bits: ArrayBuffer | Uint8Array): Uint8Array };
   };
   export const derivations: { Segmentation: new (datasets: NaturalDataset[], options?: Record<string, unknown>) => SegmentationDerivation };
   export const utilities: { compression: { decode(frames: ArrayBuffer[], rows: number, cols: number): Uint8Array } };

@@ -26,6 +26,11 @@ export interface DicomFixture {
   /** Leave out ImagePositionPatient. */
   noPosition?: boolean;
   noPixels?: boolean;
+  /** Study Instance UID (0020,000D), Frame of Reference UID (0020,0052), Patient's Name and ID. */
+  studyUid?: string;
+  frameOfReferenceUid?: string;
+  patientName?: string;
+  patientId?: string;
 }
 
 type Elem = { tag: number; vr: string; value: Uint8Array };
@@ -155,6 +160,10 @@ export function makeDicom(f: DicomFixture): Uint8Array {
     { tag: 0x00281053, vr: 'DS', value: str('DS', String(f.slope ?? 1)) },
   ];
   if (f.sopInstanceUid) ds.push({ tag: 0x00080018, vr: 'UI', value: str('UI', f.sopInstanceUid) });
+  if (f.studyUid) ds.push({ tag: 0x0020000d, vr: 'UI', value: str('UI', f.studyUid) });
+  if (f.frameOfReferenceUid) ds.push({ tag: 0x00200052, vr: 'UI', value: str('UI', f.frameOfReferenceUid) });
+  if (f.patientName) ds.push({ tag: 0x00100010, vr: 'PN', value: str('PN', f.patientName) });
+  if (f.patientId) ds.push({ tag: 0x00100020, vr: 'LO', value: str('LO', f.patientId) });
   if (f.frames !== undefined) ds.push({ tag: 0x00280008, vr: 'IS', value: str('IS', String(f.frames)) });
   if (!f.noPosition) ds.push({ tag: 0x00200032, vr: 'DS', value: str('DS', f.position.join('\\')) });
   const parts = [new Uint8Array(128), new TextEncoder().encode('DICM'), ...meta];
