@@ -96,6 +96,15 @@ function parseFrames(ds: Item, shared: Item | undefined, n: number, file: string
 
 type RleDecode = (frames: ArrayBuffer[]) => Uint8Array;
 
+/**
+ * A FRACTIONAL pixel is in the segment above half the maximum fractional value; but when the values are only
+ * 0 and 1 (dcmjs's Cornerstone adapter, OHIF's former exporter, writes set pixels as 1 of 255), any non-zero is.
+ */
+function fractionalThreshold(bytes: Uint8Array, max: number): number {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 1) return max / 2;
+  return 0;
+}
+
 const NATIVE_TS = ['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2'];
 const RLE_TS = '1.2.840.10008.1.2.5';
 
@@ -107,12 +116,13 @@ function pixelReader(ds: Item, ts: string, n: number, decodeRle: RleDecode, file
   const px = items(ds.PixelData) as unknown as ArrayBuffer[];
   const type = str(ds.SegmentationType).toUpperCase();
   const bits = Number(ds.BitsAllocated);
-  const half = type === 'FRACTIONAL' ? (Number(ds.MaximumFractionalValue) || 255) / 2 : 0;
+  const threshold = (bytes: Uint8Array) => (type === 'FRACTIONAL' ? fractionalThreshold(bytes, Number(ds.MaximumFractionalValue) || 255) : 0);
   if (ts === RLE_TS) {
     if (px.length !== n) throw badSeg(file, `has ${px.length} RLE fragments for ${n} frames; expected one per frame.`);
     // RLE frames decode to one byte per pixel (dcmjs): 1 where set for BINARY, 0–max for FRACTIONAL.
     const bytes = decodeRle(px);
-    return (f, p) => bytes[f * per + p] > half;
+    const t = threshold(bytes);
+    return (f, p) => bytes[f * per + p] > t;
   }
   if (!NATIVE_TS.includes(ts)) {
     throw badSeg(file, `holds its frames compressed with transfer syntax ${ts}; expected uncompressed, deflated or RLE pixel data. Save the segmentation uncompressed and load it again.`);
@@ -128,7 +138,8 @@ function pixelReader(ds: Item, ts: string, n: number, decodeRle: RleDecode, file
   }
   if (type === 'FRACTIONAL' && bits === 8) {
     if (bytes.length < n * per) throw badSeg(file, `has ${bytes.length} bytes of pixel data; ${n} frames of ${cols}×${rows} need ${n * per}. The file is truncated.`);
-    return (f, p) => bytes[f * per + p] > half;
+    const t = threshold(bytes);
+    return (f, p) => bytes[f * per + p] > t;
   }
   throw badSeg(file, `is a ${type || 'untyped'} segmentation with ${bits} bits per pixel; expected BINARY with 1 bit or FRACTIONAL with 8 bits.`);
 }

@@ -142,8 +142,13 @@ export function makeDicom(f: DicomFixture): Uint8Array {
   const le = ts !== '1.2.840.10008.1.2.2';
   const mode = ts === '1.2.840.10008.1.2' ? 'implicit' : 'explicit';
   const bits = f.bitsAllocated ?? 16;
-  const meta = encode([{ tag: 0x00020010, vr: 'UI', value: str('UI', ts) }, { tag: 0x00020002, vr: 'UI', value: str('UI', '1.2.840.10008.5.1.4.1.1.2') }], 'explicit', true);
+  const metaBody = encode([{ tag: 0x00020010, vr: 'UI', value: str('UI', ts) }, { tag: 0x00020002, vr: 'UI', value: str('UI', '1.2.840.10008.5.1.4.1.1.2') }], 'explicit', true);
+  const groupLength = new Uint8Array(4);
+  new DataView(groupLength.buffer).setUint32(0, metaBody.reduce((a, p) => a + p.length, 0), true);
+  // (0002,0000) File Meta Information Group Length first, as Part 10 requires (dcmjs insists on it).
+  const meta = [...encode([{ tag: 0x00020000, vr: 'UL', value: groupLength }], 'explicit', true), ...metaBody];
   const ds: Elem[] = [
+    { tag: 0x00080016, vr: 'UI', value: str('UI', '1.2.840.10008.5.1.4.1.1.2') },
     { tag: 0x00080060, vr: 'CS', value: str('CS', 'CT') },
     { tag: 0x0008103e, vr: 'LO', value: str('LO', f.description ?? 'test series') },
     { tag: 0x0020000e, vr: 'UI', value: str('UI', f.seriesUid ?? '1.2.3.4') },
