@@ -25,6 +25,17 @@ export function dicomSopClass(b: ArrayBuffer | Uint8Array): string | undefined {
   }
 }
 
+/** Specific Character Set (0008,0005) as the file states it ('' when absent or not DICOM). */
+export function dicomCharacterSet(b: ArrayBuffer | Uint8Array): string {
+  const bytes = toBytes(b);
+  try {
+    const ds = dicomParser.parseDicom(bytes, { untilTag: 'x00080006', ...(sniff(bytes).rawDicom ? { TransferSyntaxUID: '1.2.840.10008.1.2' } : {}) } as dicomParser.ParseDicomOptions);
+    return ds.string('x00080005')?.trim() ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /** True for a DICOM Segmentation object (SOP Class UID 1.2.840.10008.5.1.4.1.1.66.4), recognised by content. */
 export function isDicomSeg(b: ArrayBuffer | Uint8Array): boolean {
   return dicomSopClass(b) === SEG_SOP_CLASS;

@@ -8,7 +8,7 @@
  */
 import type { NaturalDataset } from 'dcmjs';
 import { WorkbenchError } from '../errors';
-import { SEG_SOP_CLASS } from './dicom-seg-check';
+import { dicomCharacterSet, SEG_SOP_CLASS } from './dicom-seg-check';
 import type { DicomSource } from './dicom-source';
 import type { Vec3, Volume } from './volume';
 
@@ -69,12 +69,26 @@ function numbers(x: unknown): number[] | undefined {
   return v.every(Number.isFinite) ? v : undefined;
 }
 
-function parseSegments(ds: Item): ParsedSegment[] {
+/**
+ * dcmjs decodes the strings inside sequences as Latin-1 whatever the Specific Character Set says; for a
+ * UTF-8 (ISO_IR 192) file this turns a Segment Label "Läsion" into "LÃ¤sion". This undoes it.
+ */
+function utf8Again(s: string): string {
+  if (!/[\u0080-\u00ff]/.test(s) || /[^\u0000-\u00ff]/.test(s)) return s;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+  } catch {
+    return s;
+  }
+}
+
+function parseSegments(ds: Item, utf8: boolean): ParsedSegment[] {
   return items(ds.SegmentSequence).map((s) => {
     const t = first(s.SegmentedPropertyTypeCodeSequence);
+    const label = str(s.SegmentLabel).trim();
     return {
       number: Number(s.SegmentNumber),
-      label: str(s.SegmentLabel).trim() || `segment ${str(s.SegmentNumber)}`,
+      label: (utf8 ? utf8Again(label) : label) || `segment ${str(s.SegmentNumber)}`,
       ...(t ? { type: { value: str(t.CodeValue), meaning: str(t.CodeMeaning) } } : {}),
     };
   });
@@ -179,7 +193,7 @@ export async function parseDicomSeg(bytes: ArrayBuffer | Uint8Array, fileName: s
     frameOfReferenceUid: str(ds.FrameOfReferenceUID).trim(),
     referencedSeries: items(ds.ReferencedSeriesSequence).map((s) => str(s.SeriesInstanceUID).trim()).filter(Boolean),
     ...(orientation?.length === 6 ? { orientation } : {}),
-    segments: parseSegments(ds),
+    segments: parseSegments(ds, /ISO_IR 192/.test(dicomCharacterSet(u8))),
     frames,
     isSet,
   };
