@@ -74,9 +74,10 @@ function numbers(x: unknown): number[] | undefined {
  * UTF-8 (ISO_IR 192) file this turns a Segment Label "Läsion" into "LÃ¤sion". This undoes it.
  */
 function utf8Again(s: string): string {
-  if (!/[\u0080-\u00ff]/.test(s) || /[^\u0000-\u00ff]/.test(s)) return s;
+  const codes = Array.from(s, (c) => c.charCodeAt(0));
+  if (!codes.some((c) => c >= 0x80) || codes.some((c) => c > 0xff)) return s;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(s, (c) => c.charCodeAt(0)));
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(codes));
   } catch {
     return s;
   }
