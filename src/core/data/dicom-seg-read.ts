@@ -36,6 +36,8 @@ export interface ParsedDicomSeg {
   referencedSeries: string[];
   /** ImageOrientationPatient of the frames (shared, or the first frame's). */
   orientation?: number[];
+  /** PixelSpacing of the frames (shared, or the first frame's): [between rows, between columns] mm. */
+  pixelSpacing?: number[];
   segments: ParsedSegment[];
   frames: SegFrame[];
   /** Whether pixel p (row-major) of frame f is in the segment. */
@@ -185,6 +187,7 @@ export async function parseDicomSeg(bytes: ArrayBuffer | Uint8Array, fileName: s
   const shared = first(ds.SharedFunctionalGroupsSequence);
   const frames = parseFrames(ds, shared, n, fileName);
   const orientation = numbers(first(shared?.PlaneOrientationSequence)?.ImageOrientationPatient) ?? numbers(first(first(ds.PerFrameFunctionalGroupsSequence)?.PlaneOrientationSequence)?.ImageOrientationPatient);
+  const spacing = numbers(first(shared?.PixelMeasuresSequence)?.PixelSpacing) ?? numbers(first(first(ds.PerFrameFunctionalGroupsSequence)?.PixelMeasuresSequence)?.PixelSpacing);
   const ts = str((meta.TransferSyntaxUID as { Value?: string[] } | undefined)?.Value);
   const isSet = pixelReader(ds, ts, n, (px) => dcmjs.utilities.compression.decode(px, rows, cols), fileName);
   return {
@@ -194,6 +197,7 @@ export async function parseDicomSeg(bytes: ArrayBuffer | Uint8Array, fileName: s
     frameOfReferenceUid: str(ds.FrameOfReferenceUID).trim(),
     referencedSeries: items(ds.ReferencedSeriesSequence).map((s) => str(s.SeriesInstanceUID).trim()).filter(Boolean),
     ...(orientation?.length === 6 ? { orientation } : {}),
+    ...(spacing?.length === 2 ? { pixelSpacing: spacing } : {}),
     segments: parseSegments(ds, /ISO_IR 192/.test(dicomCharacterSet(u8))),
     frames,
     isSet,
@@ -217,6 +221,9 @@ export function placeFrames(seg: ParsedDicomSeg, image: Pick<Volume, 'name' | 'd
   if (seg.rows !== src.rows || seg.cols !== src.cols) return { reason: `its frames are ${seg.cols}×${seg.rows} but the slices of ${image.name} are ${src.cols}×${src.rows}` };
   if (seg.orientation && seg.orientation.some((x, a) => Math.abs(x - src.orientation[a]) > 1e-3)) {
     return { reason: `its frames are oriented ${seg.orientation.map((x) => +x.toFixed(4)).join('\\')} but the slices of ${image.name} are oriented ${src.orientation.map((x) => +x.toFixed(4)).join('\\')}` };
+  }
+  if (seg.pixelSpacing && seg.pixelSpacing.some((x, a) => Math.abs(x - src.pixelSpacing[a]) > 1e-3)) {
+    return { reason: `its pixels are ${seg.pixelSpacing.join('\\')} mm apart but those of ${image.name} are ${src.pixelSpacing.join('\\')} mm` };
   }
   const slices: number[] = [];
   for (let f = 0; f < seg.frames.length; f++) {

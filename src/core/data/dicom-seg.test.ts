@@ -267,6 +267,8 @@ describe('DICOM SEG references (a small built series with its own UIDs)', () => 
     const other = { ...scan, name: 'copy', dicom: { ...scan.dicom!, seriesInstanceUid: '9.9.9' } };
     expect(placeFrames(seg, other)).toEqual({ reason: 'it references series 1.2.826.0.1.3680043.2.1125.1.1 but copy is series 9.9.9' });
     expect(labels[3 + 5 * (2 + 6 * 1)]).toBe(2);
+    const finer = { ...scan, name: 'finer', dicom: { ...scan.dicom!, pixelSpacing: [0.25, 0.7] as [number, number] } };
+    expect(placeFrames(seg, finer)).toEqual({ reason: 'its pixels are 0.5\\0.7 mm apart but those of finer are 0.25\\0.7 mm' });
   });
 });
 
