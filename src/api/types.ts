@@ -5,10 +5,10 @@
  * The data types are the engine's own (`src/core/engines/contract.ts`), re-exported here; this file
  * adds what only a browser has (`File` sources) and the `Workbench` interface itself.
  */
-import type { ExportOptions, LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions } from '../core/engines/contract';
+import type { LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions, ExportOptions, OrganStatistics } from '../core/engines/contract';
 
 export type {
-  AutoStructure, BackendName, BackendStatus, DicomSeriesInfo, ExportFormat, ExportOptions, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, LossName, ModelSummary, PresetName, Role, SamplerName,
+  AutoStructure, BackendName, BackendStatus, DicomSeriesInfo, ExportFormat, ExportOptions, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, OrganStatistics, LossName, ModelSummary, PresetName, Role, SamplerName,
   SegmentOptions, SegmentProgressInfo, SegmentResultInfo, TrainingState, TrainingStatus, TrainOptions, VolumeInfo,
 } from '../core/engines/contract';
 
@@ -19,7 +19,11 @@ export interface Workbench {
   backend(): BackendStatus;
   loadVolume(source: VolumeSource, opts?: LoadOptions): Promise<VolumeInfo>;
   volumes(): VolumeInfo[];
-  removeVolume(id: string): void;
+  /**
+   * Removes a volume (an image with its label maps); resolves once removed. Extension: rejects with code
+   * 'busy' (and shows the sentence) while a training run, a segmentation or automatic labelling uses it.
+   */
+  removeVolume(id: string): Promise<void>;
   /** The last message shown to the user (errors included), for scripts and tests. */
   lastMessage(): { kind: 'info' | 'warning' | 'error'; text: string } | undefined;
   /** Shows a volume in the viewer (an image, with its label maps as overlays). */
@@ -50,10 +54,17 @@ export interface Workbench {
   /** Stops a running makeLabels (it rejects with a "cancelled" message). */
   cancelLabels(): Promise<void>;
   /**
-   * .nii.gz bytes in that volume's grid; with `{ format: 'dicom-seg' }` a label map as a DICOM Segmentation
-   * object referencing its DICOM scan (rejects with a sentence saying why for a scan not loaded from DICOM).
+   * A volume's bytes in its own grid (edits included): `.nii.gz` by default; `{ format: 'nrrd' }` a
+   * gzip-encoded `.nrrd` (space left-posterior-superior), `{ format: 'mha' }` a zlib-compressed MetaImage.
+   * `{ format: 'dicom-seg' }` a label map as a DICOM Segmentation object referencing its DICOM scan (rejects
+   * with code 'not-dicom' and a sentence saying why for a scan not loaded from DICOM).
    */
   exportVolume(id: string, opts?: ExportOptions): Promise<Uint8Array>;
+  /**
+   * Per organ of a label map (one row per label present, ascending, background excluded): voxels, volume in
+   * mL, mean / SD / min / max HU of its image, centroid and bounding box (voxel edges) in RAS mm.
+   */
+  statistics(labelId: string): Promise<OrganStatistics[]>;
   models(): ModelSummary[];
   /** Extension: a tfjs model (model.json + weights files). */
   loadModel(files: File[]): Promise<ModelSummary>;

@@ -2,7 +2,9 @@
  * Segmentation from the UI and from `window.workbench`: models (list, load, save, download), segmenting a
  * scan with progress and cancel, results (volumes, Dice/IoU), corrections with the drawing tools, export.
  */
-import type { ExportOptions, ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
+import type { ExportFormat, ExportOptions, ModelSummary, OrganStatistics, SegmentOptions, SegmentResultInfo } from '../api/types';
+import { EXPORT_EXTENSIONS, stripVolumeExtension } from '../core/data/export';
+import { statisticsCsv, statisticsJson } from '../core/metrics/statistics';
 import type { EngineEvent } from '../worker/protocol';
 import type { AppController } from './controller';
 import { reportFailure, showFailure } from './failures';
@@ -54,8 +56,15 @@ export class SegmentController {
         if (r.map) await this.app.addLoaded(r.map);
       });
       this.seg.addResult({ ...r.result, model: model ?? '', imageId });
+      // The table's HU and statistics follow in a moment; segment() does not wait for them.
+      void this.statistics(r.result.labelId).catch(showFailure);
       const dice = r.result.dice ? ` Dice: ${Object.entries(r.result.dice).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.` : '';
-      useAppStore.getState().pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s.${dice}`);
+      const warnings = r.result.warnings ?? [];
+      const note = warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+      const app = useAppStore.getState();
+      app.pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s${note}.${dice}`);
+      // As after a load: the warnings come after the summary line, so the last message is one a user must read.
+      for (const w of warnings) app.pushMessage('warning', w);
       return r.result;
     } catch (e) {
       return reportFailure(e);
@@ -73,24 +82,42 @@ export class SegmentController {
     return this.app.engine.exportVolume(id, opts);
   }
 
+  /** Per-organ statistics of a label map; also kept in the store for the results table. */
+  async statistics(labelId: string): Promise<OrganStatistics[]> {
+    const rows = await this.app.engine.statistics(labelId);
+    this.seg.setStatistics(labelId, rows);
+    return rows;
+  }
+
   /**
-   * Downloads a volume as .nii.gz in its own grid with a label map's table beside it, or (`'dicom-seg'`) a
-   * label map as a DICOM SEG file; a failure is shown as a message.
+   * Downloads a volume in its own grid (.nii.gz, .nrrd or .mha) with a label map's table beside it, or a label
+   * map as a DICOM SEG (.seg.dcm, which carries its organ names itself).
    */
-  async download(id: string, format: 'nifti' | 'dicom-seg' = 'nifti'): Promise<void> {
+  async download(id: string, format: ExportFormat = 'nifti'): Promise<void> {
     const info = useAppStore.getState().volumes.find((v) => v.id === id);
     if (!info) return;
-    const base = info.name.replace(/\.nii(\.gz)?$/i, '');
     try {
-      if (format === 'dicom-seg') {
-        downloadBytes(`${base}.seg.dcm`, await this.exportVolume(id, { format }), 'application/dicom');
-        useAppStore.getState().pushMessage('info', `Exported ${info.name} as DICOM SEG (${base}.seg.dcm).`);
-        return;
-      }
-      downloadBytes(`${base}.nii.gz`, await this.exportVolume(id));
-      if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
+      const base = stripVolumeExtension(info.name);
+      const name = `${base}${EXPORT_EXTENSIONS[format]}`;
+      downloadBytes(name, await this.exportVolume(id, { format }), format === 'dicom-seg' ? 'application/dicom' : undefined);
+      if (format === 'dicom-seg') useAppStore.getState().pushMessage('info', `Exported ${info.name} as DICOM SEG (${name}).`);
+      else if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
     } catch (e) {
-      showFailure(e); // a click: the sentence is shown, nobody awaits the rejection
+      showFailure(e);
+    }
+  }
+
+  /** Downloads a label map's statistics as CSV or as JSON (TotalSegmentator's `statistics.json` shape). */
+  async downloadStatistics(labelId: string, kind: 'csv' | 'json'): Promise<void> {
+    const info = useAppStore.getState().volumes.find((v) => v.id === labelId);
+    if (!info) return;
+    try {
+      const rows = await this.statistics(labelId);
+      const base = `${stripVolumeExtension(info.name)}.statistics`;
+      if (kind === 'csv') downloadBytes(`${base}.csv`, statisticsCsv(rows), 'text/csv');
+      else downloadBytes(`${base}.json`, statisticsJson(rows), 'application/json');
+    } catch (e) {
+      showFailure(e);
     }
   }
 
@@ -125,6 +152,7 @@ export class SegmentController {
       const info = await this.app.engine.replaceLabelData(id, nifti.slice(0));
       await this.app.replaceLoaded(info, nifti);
       useAppStore.getState().pushMessage('info', `Kept the edits to ${info.name}.`);
+      if (this.seg.statistics[id]) await this.statistics(id);
     } catch (e) {
       reportFailure(e);
     } finally {

@@ -12,8 +12,10 @@ import type { WorkbenchErrorCode } from '../errors';
 import type { PresetName } from '../networks/presets';
 import type { LossName } from '../losses/loss-names';
 import type { NamedBytes } from './load-volume';
+import type { OrganStatistics } from '../metrics/statistics';
+import type { ExportFormat } from '../data/export';
 
-export type { BackendName, NamedBytes, PresetName };
+export type { BackendName, ExportFormat, NamedBytes, OrganStatistics, PresetName };
 
 /** 'map' (an extension): a continuous map derived from an image, e.g. a probability map; `imageId` names it. */
 export type Role = 'image' | 'label' | 'map';
@@ -51,16 +53,6 @@ export interface DicomSeriesInfo {
   slices: number;
 }
 
-/** File formats `exportVolume` can be asked for ('nifti', the default, as .nii.gz). */
-export type ExportFormat = 'nifti' | 'dicom-seg' | 'nrrd' | 'mha';
-
-export interface ExportOptions {
-  /**
-   * 'nifti' (default): .nii.gz. 'dicom-seg': a DICOM Segmentation object, for a label map whose scan came
-   * from DICOM (it references that series); otherwise the call rejects with the sentence saying why.
-   */
-  format?: ExportFormat;
-}
 
 export interface BackendStatus {
   name: BackendName;
@@ -95,6 +87,15 @@ export interface TrainOptions {
   validation?: string[];
   /** Label values to learn (background 0 is always class 0); default: all present in the training labels. */
   classes?: number[];
+  /**
+   * Partially labelled scans: image id → the label values (of `classes`) that its label map labels. Voxels of
+   * label 0 in that scan then mean "background or one of the classes it does not label", and training uses
+   * the marginal loss there (the probabilities of unlabelled classes are summed into background), so an organ
+   * left unlabelled in one scan is still learned from the others. Values of unlisted classes found in the map
+   * are treated as unlabelled too. Default for a scan not listed: the classes that occur in its label map
+   * (at the training spacing), i.e. a class absent from a scan is never taught as background there.
+   */
+  labelledClasses?: Record<string, number[]>;
   preset?: PresetName;
   sampler?: SamplerName;
   /** isample's ε (0.01 default; 1 behaves as uniform sampling). */
@@ -192,6 +193,12 @@ export interface SegmentResultInfo {
   ms: number;
   /** The probability map's volume id, when asked for. */
   mapId?: string;
+  /**
+   * Why the result may not be trusted, one sentence each (what was found, what the model needs, what to do):
+   * the scan is thinner along an axis than half of what the model sees, it is not a CT in HU, or no organ
+   * voxel was found. Absent when there is nothing to say. The result is returned all the same.
+   */
+  warnings?: string[];
 }
 
 export interface SegmentProgressInfo {
@@ -201,6 +208,15 @@ export interface SegmentProgressInfo {
   tilesTotal: number;
   elapsedMs: number;
   etaMs?: number;
+}
+
+export interface ExportOptions {
+  /**
+   * 'nifti' (default, .nii.gz), 'nrrd' (gzip encoding), 'mha' (MetaImage, zlib), 'dicom-seg' (a DICOM
+   * Segmentation object, for a label map whose scan came from DICOM: it references that series; otherwise
+   * the call rejects with the sentence saying why).
+   */
+  format?: ExportFormat;
 }
 
 // ---- Labels without supervision ----
@@ -291,10 +307,13 @@ export interface EngineProtocol {
   /** Chooses the backend and lists the models; a missing model index is not an error. */
   init(opts?: EngineInitOptions): Awaitable<BackendStatus>;
   loadVolume(files: NamedBytes[], opts?: LoadOptions): Awaitable<LoadedVolume>;
-  /** Removes a volume and the label maps attached to it; returns the ids removed. */
+  /**
+   * Removes a volume and the label maps attached to it; returns the ids removed. Rejects with code "busy"
+   * (nothing removed) while a running or paused training run uses it, or while it is being segmented or labelled.
+   */
   removeVolume(id: string): Awaitable<string[]>;
   volumes(): Awaitable<VolumeInfo[]>;
-  /** Resolves once training has started; progress comes as events. */
+  /** Resolves once training has started; progress comes as events. Rejects with code "busy" while another run is running or paused. */
   train(opts: TrainOptions): Awaitable<TrainRun>;
   pauseTraining(): Awaitable<void>;
   resumeTraining(): Awaitable<void>;
@@ -312,10 +331,16 @@ export interface EngineProtocol {
   /** Stops a running makeLabels (it rejects with code "cancelled"); false when none runs. */
   cancelLabels(): Awaitable<boolean>;
   /**
-   * A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"), or with
-   * `{ format: 'dicom-seg' }` a label map as a DICOM Segmentation object referencing its DICOM scan.
+   * A volume's bytes in its own grid: `.nii.gz` by default (label maps as uint8 with intent "label"),
+   * a gzip-encoded `.nrrd`, a zlib-compressed `.mha`, or for a label map on a DICOM scan a DICOM SEG, when
+   * asked for (see `ExportOptions`).
    */
   exportVolume(id: string, opts?: ExportOptions): Awaitable<Uint8Array>;
+  /**
+   * Per-organ statistics of a label map (one row per label present, ascending, background excluded):
+   * voxels, mL, mean/SD/min/max HU of its image, centroid and bounding box in RAS mm.
+   */
+  statistics(labelId: string): Awaitable<OrganStatistics[]>;
   /** "index name" lines for a label map (the table that goes with an export). */
   labelTableText(id: string): Awaitable<string>;
   /** Replaces a label map's voxels with an edited version (a NIfTI on the same grid). */

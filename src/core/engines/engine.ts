@@ -3,18 +3,19 @@
  * volumes; training and inference are added beside it. Every method takes and returns plain data.
  */
 import type {
-  BackendStatus, EngineEvent, EngineInitOptions, ExportOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, LoadedVolume, LoadOptions, ModelBytes,
-  MakeLabelsOptions, ModelSummary, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
+  BackendStatus, EngineEvent, EngineInitOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, ExportOptions, LoadedVolume, LoadOptions, ModelBytes,
+  MakeLabelsOptions, ModelSummary, OrganStatistics, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
 } from './contract';
 import type { Device } from '../backend/device';
 import { initBackend } from '../backend/select';
-import { checkLabelMatchesImage, DEMO_LABELS, labelArray, readNifti, realValues, writeNifti, type LabelTable, type Volume } from '../data';
+import { checkLabelMatchesImage, DEMO_LABELS, exportBytes, labelArray, readNifti, realValues, writeNifti, type LabelTable, type Volume } from '../data';
+import { organStatistics } from '../metrics/statistics';
 import { errorMessage, WorkbenchError } from '../errors';
 import { modelFromTraining, ModelRegistry, type ModelFile, type ModelInfo } from './models';
 import { Segmenter } from './segmenter';
 import { VolumeStore } from './volume-store';
 import { loadVolumeIntoStore, type NamedBytes } from './load-volume';
-import { Trainer } from './trainer';
+import { describeRun, Trainer } from './trainer';
 import { AutoLabeller } from './auto-labeller';
 import { exportDicomSeg } from './dicom-seg-io';
 
@@ -111,7 +112,22 @@ export class Engine implements EngineProtocol {
     }
   }
 
+  /**
+   * Removes a volume (an image with its label maps). Refused ('busy', nothing removed) while a training run
+   * that is running or paused uses it or one of its label maps, and while the image is being segmented or
+   * labelled: the sentence names the run or the job and what to do.
+   */
   removeVolume(id: string): string[] {
+    if (!this.store.has(id)) return [];
+    const item = this.store.get(id);
+    const going = [id, ...(item.info.role === 'image' ? this.store.attachedTo(id).map((v) => v.info.id) : [])];
+    const run = this.trainer.active;
+    if (run && run.volumeIds.some((v) => going.includes(v))) {
+      throw new WorkbenchError('busy', `${item.info.name} is in use by the training run ${describeRun(run)}; stop the run before removing it.`);
+    }
+    for (const [job, busyWith, todo] of [['segmented', this.segmenter.imageId, 'cancel the segmentation'], ['labelled automatically', this.labeller.imageId, 'cancel the labelling']] as const) {
+      if (busyWith !== undefined && busyWith === id) throw new WorkbenchError('busy', `${item.info.name} is being ${job}; ${todo} or wait for it to finish before removing it.`);
+    }
     return this.store.remove(id);
   }
 
@@ -157,19 +173,26 @@ export class Engine implements EngineProtocol {
   }
 
   /**
-   * A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"), or a label map as
-   * DICOM SEG (`format: 'dicom-seg'`; what the file could not carry is said in 'log' warning events).
+   * A volume's bytes in its own grid: .nii.gz (default; label maps as uint8 with intent "label"), .nrrd or
+   * .mha, or a label map on a DICOM scan as DICOM SEG (`format: 'dicom-seg'`; what that file could not carry
+   * is said in 'log' warning events).
    */
   async exportVolume(id: string, opts: ExportOptions = {}): Promise<Uint8Array> {
-    const format = opts.format ?? 'nifti';
-    if (format === 'dicom-seg') {
+    if (opts.format === 'dicom-seg') {
       const out = await exportDicomSeg(this.store, id);
       for (const text of out.warnings) await this.emit({ type: 'log', level: 'warn', text });
       return out.bytes;
     }
     const { volume, info } = this.store.get(id);
-    if (format !== 'nifti') throw new WorkbenchError('bad-argument', `${info.name} cannot be exported as ${format}: this build writes NIfTI and DICOM SEG only.`, { file: info.name });
-    return writeNifti(volume, { gzip: true, intent: info.role === 'label' ? 'label' : 'image' });
+    return exportBytes(volume, { intent: info.role === 'label' ? 'label' : 'image', ...(opts.format ? { format: opts.format } : {}) });
+  }
+
+  /** Per-organ statistics of a label map, with the HU of the image it is attached to (see `organStatistics`). */
+  statistics(labelId: string): OrganStatistics[] {
+    const { volume, info } = this.store.get(labelId);
+    if (info.role !== 'label') throw new WorkbenchError('bad-argument', `${info.name} is a ${info.role} volume, not a label map; statistics are per organ of a label map.`);
+    const image = info.imageId && this.store.has(info.imageId) ? this.store.get(info.imageId).volume : undefined;
+    return organStatistics(labelArray(volume), image?.data, volume.dims, volume.affine, info.labels ?? {}, image ? { scale: image.scale } : {});
   }
 
   /** "index name" lines for a label map (the table that goes with an export). */

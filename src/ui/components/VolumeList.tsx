@@ -18,7 +18,7 @@ function LabelRow({ label, image, controller, segment }: { label: VolumeInfo; im
         <span className="volume-label-actions">
           <button className="link" title={`Download ${label.name} as .nii.gz with its label table`} data-testid="volumes.label.export-nifti" onClick={() => void segment.download(label.id)}>.nii.gz</button>
           <button className="link" disabled={segWhyNot !== undefined} title={segWhyNot ?? `Download ${label.name} as a DICOM SEG that references ${image.name}'s DICOM series`} data-testid="volumes.label.export-seg" onClick={() => void segment.download(label.id, 'dicom-seg')}>DICOM SEG</button>
-          <button className="icon" title={`Remove ${label.name}`} onClick={() => controller.removeVolume(label.id)}>×</button>
+          <button className="icon" title={`Remove ${label.name}`} onClick={() => void controller.removeVolume(label.id).catch(() => undefined)}>×</button>
         </span>
       </div>
       {segWhyNot && <div className="volume-note" data-testid="volumes.label.seg-unavailable">{segWhyNot}</div>}
@@ -37,7 +37,7 @@ export function VolumeList({ controller, segment }: { controller: AppController;
         <li key={img.id} className={img.id === active ? 'active' : ''} data-testid="volumes.item">
           <div className="volume-row" onClick={() => void controller.show(img.id)}>
             <span className="volume-name" title={img.name}>{img.name}</span>
-            <button className="icon" title={`Remove ${img.name} and its label maps`} onClick={(e) => { e.stopPropagation(); controller.removeVolume(img.id); }}>×</button>
+            <button className="icon" title={`Remove ${img.name} and its label maps`} onClick={(e) => { e.stopPropagation(); void controller.removeVolume(img.id).catch(() => undefined); }}>×</button>
           </div>
           <div className="volume-meta">{img.dims.join('×')} · {img.spacing.map(fmt).join('×')} mm · {fmt(img.min)}…{fmt(img.max)}</div>
           {volumes.filter((l) => l.role === 'label' && l.imageId === img.id).map((l) => (
