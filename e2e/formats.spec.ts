@@ -87,6 +87,9 @@ test.describe('NRRD, MetaImage and statistics', () => {
     expect(Object.keys(parsed)).toEqual(rows.map((x) => x.name));
     expect(parsed[rows[0].name].volume).toBeCloseTo(rows[0].volumeMl * 1000, 6);
 
+    // The demo scan is a NIfTI file: DICOM SEG is offered greyed, with the sentence why beside the choice.
+    await expect(page.getByTestId('segment.export.format').locator('option[value="dicom-seg"]')).toBeDisabled();
+    await expect(page.getByTestId('segment.seg-unavailable')).toHaveText(/^DICOM SEG is not offered for .*: its scan ct\.nii\.gz was not loaded from DICOM/);
     await page.getByTestId('segment.export.format').selectOption('nrrd');
     const exp = page.waitForEvent('download');
     await page.getByTestId('segment.export').click();

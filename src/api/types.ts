@@ -8,7 +8,7 @@
 import type { LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions, ExportOptions, OrganStatistics } from '../core/engines/contract';
 
 export type {
-  AutoStructure, BackendName, BackendStatus, ExportFormat, ExportOptions, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, OrganStatistics, LossName, ModelSummary, PresetName, Role, SamplerName,
+  AutoStructure, BackendName, BackendStatus, DicomSeriesInfo, ExportFormat, ExportOptions, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, OrganStatistics, LossName, ModelSummary, PresetName, Role, SamplerName,
   SegmentOptions, SegmentProgressInfo, SegmentResultInfo, TrainingState, TrainingStatus, TrainOptions, VolumeInfo,
 } from '../core/engines/contract';
 
@@ -56,7 +56,8 @@ export interface Workbench {
   /**
    * A volume's bytes in its own grid (edits included): `.nii.gz` by default; `{ format: 'nrrd' }` a
    * gzip-encoded `.nrrd` (space left-posterior-superior), `{ format: 'mha' }` a zlib-compressed MetaImage.
-   * 'dicom-seg' rejects with code 'not-available' in this build.
+   * `{ format: 'dicom-seg' }` a label map as a DICOM Segmentation object referencing its DICOM scan (rejects
+   * with code 'not-dicom' and a sentence saying why for a scan not loaded from DICOM).
    */
   exportVolume(id: string, opts?: ExportOptions): Promise<Uint8Array>;
   /**

@@ -33,7 +33,11 @@ export type WorkbenchErrorCode =
   /** The volume does not look like a CT in HU (no air at −1000 HU, e.g. an MR), so HU thresholds cannot label it. */
   | 'not-ct'
   | 'cancelled'
-  | 'busy';
+  | 'busy'
+  /** A DICOM-only operation (DICOM SEG export) on a volume that did not come from DICOM. */
+  | 'not-dicom'
+  /** A DICOM SEG whose referenced series, SOP instances or geometry do not match the scan it was to be attached to. */
+  | 'seg-reference-mismatch';
 
 export class WorkbenchError extends Error {
   readonly code: WorkbenchErrorCode;

@@ -27,7 +27,7 @@ export function App({ controller, training, segment, labels }: { controller: App
         <section>
           <h2>Scans</h2>
           <FileOpen controller={controller} />
-          <VolumeList controller={controller} />
+          <VolumeList controller={controller} segment={segment} />
         </section>
         <section>
           <h2>Window</h2>

@@ -21,6 +21,7 @@ export class SegmentController {
     this.subscribe = app.engineListener((e: EngineEvent) => {
       if (e.type === 'segment-progress') this.seg.setProgress({ imageId: e.imageId, stage: e.stage, tilesDone: e.tilesDone, tilesTotal: e.tilesTotal, elapsedMs: e.elapsedMs, etaMs: e.etaMs });
       else if (e.type === 'models-changed') void this.refreshModels().catch(showFailure);
+      else if (e.type === 'log') useAppStore.getState().pushMessage(e.level === 'warn' ? 'warning' : 'info', e.text);
     });
   }
 
@@ -88,14 +89,19 @@ export class SegmentController {
     return rows;
   }
 
-  /** Downloads a volume in its own grid (.nii.gz, .nrrd or .mha), and a label map's table beside it. */
+  /**
+   * Downloads a volume in its own grid (.nii.gz, .nrrd or .mha) with a label map's table beside it, or a label
+   * map as a DICOM SEG (.seg.dcm, which carries its organ names itself).
+   */
   async download(id: string, format: ExportFormat = 'nifti'): Promise<void> {
     const info = useAppStore.getState().volumes.find((v) => v.id === id);
     if (!info) return;
     try {
       const base = stripVolumeExtension(info.name);
-      downloadBytes(`${base}${EXPORT_EXTENSIONS[format]}`, await this.exportVolume(id, { format }));
-      if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
+      const name = `${base}${EXPORT_EXTENSIONS[format]}`;
+      downloadBytes(name, await this.exportVolume(id, { format }), format === 'dicom-seg' ? 'application/dicom' : undefined);
+      if (format === 'dicom-seg') useAppStore.getState().pushMessage('info', `Exported ${info.name} as DICOM SEG (${name}).`);
+      else if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
     } catch (e) {
       showFailure(e);
     }

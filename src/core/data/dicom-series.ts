@@ -4,6 +4,7 @@
  * RescaleSlope / RescaleIntercept in `scale`.
  */
 import { WorkbenchError } from '../errors';
+import { dicomSourceOf } from './dicom-source';
 import { parseDicomFile, slicePixels, type DicomFile, type DicomSlice } from './dicom-slice';
 import { spacingFromAffine, type Vec3, type Volume, type VoxelArray } from './volume';
 
@@ -216,6 +217,7 @@ export async function readDicomSeries(files: DicomFile[]): Promise<Volume> {
     data,
     scale,
     description: `${label}${note}`,
+    dicom: dicomSourceOf(sorted),
     ...(warnings.length ? { warnings } : {}),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The one place that turns a volume into the bytes of an export format: NIfTI (`.nii.gz`, the default),
- * NRRD (`.nrrd`, gzip encoding) and MetaImage (`.mha`, zlib-compressed). DICOM SEG needs the source
- * series and is not in this build.
+ * NRRD (`.nrrd`, gzip encoding) and MetaImage (`.mha`, zlib-compressed). DICOM SEG needs the label map's
+ * DICOM scan as well (`writeDicomSeg` in dicom-seg-write.ts; the engine routes `format: 'dicom-seg'` there).
  */
 import { WorkbenchError } from '../errors';
 import { writeMetaImage } from './metaimage-write';
@@ -14,7 +14,7 @@ export type ExportFormat = 'nifti' | 'dicom-seg' | 'nrrd' | 'mha';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['nifti', 'dicom-seg', 'nrrd', 'mha'];
 
 /** The file name ending of each format. */
-export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { nifti: '.nii.gz', 'dicom-seg': '.dcm', nrrd: '.nrrd', mha: '.mha' };
+export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { nifti: '.nii.gz', 'dicom-seg': '.seg.dcm', nrrd: '.nrrd', mha: '.mha' };
 
 export interface ExportRequest {
   /** 'label' writes NIfTI's label intent (the other formats have none). */
@@ -23,7 +23,7 @@ export interface ExportRequest {
   format?: ExportFormat;
 }
 
-/** A volume's bytes in `format`, in its own grid. Throws `bad-argument` for an unknown format, `not-available` for DICOM SEG. */
+/** A volume's bytes in `format`, in its own grid. Throws `bad-argument` for an unknown format, `not-available` for DICOM SEG (which needs the scan: `writeDicomSeg`). */
 export function exportBytes(v: Volume, req: ExportRequest): Uint8Array {
   const format = req.format ?? 'nifti';
   switch (format) {
@@ -34,7 +34,7 @@ export function exportBytes(v: Volume, req: ExportRequest): Uint8Array {
     case 'mha':
       return writeMetaImage(v, { compress: true });
     case 'dicom-seg':
-      throw new WorkbenchError('not-available', `${v.name} cannot be exported as DICOM SEG: that format is not available in this build; choose NIfTI, NRRD or MetaImage.`);
+      throw new WorkbenchError('not-available', `${v.name} cannot be written as DICOM SEG from the volume alone: a DICOM SEG references the label map's DICOM scan; export it through the engine (exportVolume with format 'dicom-seg') or writeDicomSeg with the scan.`);
     default:
       throw new WorkbenchError('bad-argument', `"${String(format)}" is not an export format; expected one of ${EXPORT_FORMATS.join(', ')}.`);
   }
@@ -42,5 +42,5 @@ export function exportBytes(v: Volume, req: ExportRequest): Uint8Array {
 
 /** "ct.nii.gz" → "ct" (NIfTI, NRRD, MetaImage and DICOM endings dropped), for naming an export. */
 export function stripVolumeExtension(name: string): string {
-  return name.replace(/\.(nii(\.gz)?|nrrd|nhdr|mha|mhd|dcm)$/i, '');
+  return name.replace(/(\.seg)?\.(nii(\.gz)?|nrrd|nhdr|mha|mhd|dcm)$/i, '');
 }

@@ -1,5 +1,5 @@
 /**
- * Public surface of the data layer: files → `Volume` (NIfTI, NRRD, MetaImage, DICOM), exports, checks, reorientation,
+ * Public surface of the data layer: files → `Volume` (NIfTI, NRRD, MetaImage, DICOM), exports, DICOM SEG out and in, checks, reorientation,
  * resampling, intensity windows, label tables. A `Volume` stores voxel (i, j, k) at
  * `i + nx*(j + ny*k)`, i.e. the NDHWC tensor `[1, nz, ny, nx, 1]` without a copy.
  */
@@ -25,6 +25,17 @@ export { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportBytes, stripVolumeExtension } 
 
 export type { DicomFile } from './dicom-slice';
 export { readDicomSeries } from './dicom-series';
+export type { DicomAttributes, DicomSource, DicomSourceSlice } from './dicom-source';
+
+// DICOM SEG: the writer and reader load dcmjs on first use (a chunk of its own in the app).
+export type { SegExportSubject } from './dicom-seg-check';
+export { dicomSegUnavailable, isDicomSeg, SEG_SOP_CLASS } from './dicom-seg-check';
+export type { DicomSegOutput, SegmentAlgorithmType, WriteDicomSegParams, WrittenSegment } from './dicom-seg-write';
+export { writeDicomSeg } from './dicom-seg-write';
+export type { ParsedDicomSeg, ParsedSegment, SegFrame } from './dicom-seg-read';
+export { parseDicomSeg, placeFrames, rasteriseDicomSeg, readDicomSeg } from './dicom-seg-read';
+export type { CodedConcept, SegmentCodes } from './segment-codes';
+export { segmentCodes } from './segment-codes';
 
 export type { InputFile } from './read-files';
 export { detachedDataName, readVolumeFiles } from './read-files';

@@ -109,6 +109,7 @@ export function toCanonical(v: Volume): CanonicalResult {
   });
   const affine = identity ? Float64Array.from(v.affine) : multiply4(v.affine, canonicalToOriginal(v.dims, ornt));
   const volume: Volume = { ...v, dims, spacing, affine, data: identity ? v.data : permute(v.data, v.dims, ornt, true) };
+  if (!identity) delete volume.dicom; // the source slices describe the original grid only
   const fromCanonical = (c: Volume): Volume => {
     if (c.dims.some((d, a) => d !== dims[a])) {
       throw new WorkbenchError(

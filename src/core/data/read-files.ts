@@ -5,6 +5,7 @@
  * "ObjectType = Image" header, "DICM" at byte 128), not by extension.
  */
 import { WorkbenchError } from '../errors';
+import { isDicomSeg } from './dicom-seg-check';
 import { readDicomSeries } from './dicom-series';
 import type { DicomFile } from './dicom-slice';
 import { baseName } from './header-text';
@@ -19,7 +20,7 @@ export interface InputFile {
   bytes: ArrayBuffer | Uint8Array;
 }
 
-type Sorted = { nifti: InputFile[]; dicom: DicomFile[]; headers: (InputFile & { kind: 'nrrd' | 'metaimage' })[]; other: InputFile[] };
+type Sorted = { nifti: InputFile[]; dicom: DicomFile[]; seg: InputFile[]; headers: (InputFile & { kind: 'nrrd' | 'metaimage' })[]; other: InputFile[] };
 
 /** Names that folders carry along and that are never scans. */
 function isClutter(name: string): boolean {
@@ -28,10 +29,11 @@ function isClutter(name: string): boolean {
 }
 
 function classify(files: InputFile[]): Sorted {
-  const out: Sorted = { nifti: [], dicom: [], headers: [], other: [] };
+  const out: Sorted = { nifti: [], dicom: [], seg: [], headers: [], other: [] };
   for (const f of files) {
     const kind = sniff(toBytes(f.bytes)).kind;
-    if (kind === 'dicom') out.dicom.push(f);
+    if (kind === 'dicom' && isDicomSeg(f.bytes)) out.seg.push(f);
+    else if (kind === 'dicom') out.dicom.push(f);
     else if (kind === 'nrrd' || kind === 'metaimage') out.headers.push({ ...f, kind });
     else if (kind === 'gzip' || kind.startsWith('nifti') || kind === 'analyze') out.nifti.push(f);
     else out.other.push(f);
@@ -95,8 +97,16 @@ function readHeaderFormat(sorted: Sorted, opts: ReadNiftiOptions): Volume {
 export async function readVolumeFiles(files: InputFile[], opts: ReadNiftiOptions = {}): Promise<Volume> {
   if (files.length === 0) throw new WorkbenchError('bad-argument', 'No files were given; expected one NIfTI file (.nii or .nii.gz), one NRRD or MetaImage file (with its data file), or the files of one DICOM series.');
   const sorted = classify(files);
-  if (sorted.headers.length > 0) return readHeaderFormat(sorted, opts);
-  const { nifti, dicom, other } = sorted;
+  const { nifti, dicom, seg, other } = sorted;
+  if (seg.length > 0 && dicom.length === 0 && nifti.length === 0 && sorted.headers.length === 0) {
+    throw new WorkbenchError(
+      'bad-argument',
+      `${list(seg)} ${seg.length === 1 ? 'is a DICOM Segmentation object' : 'are DICOM Segmentation objects'} (label maps of a DICOM scan), not a scan; load the scan's DICOM series first, then each SEG file on its own to attach it.`,
+      { file: seg[0].name },
+    );
+  }
+  // Beside an NRRD/MetaImage header a SEG is just another file that does not belong.
+  if (sorted.headers.length > 0) return readHeaderFormat({ ...sorted, other: [...other, ...seg] }, opts);
   if (nifti.length > 1) {
     throw new WorkbenchError('bad-argument', `Expected one scan but found ${nifti.length} NIfTI files (${list(nifti)}); open them one at a time.`);
   }
@@ -104,13 +114,18 @@ export async function readVolumeFiles(files: InputFile[], opts: ReadNiftiOptions
     throw new WorkbenchError('bad-argument', `Expected one scan but found a NIfTI file (${nifti[0].name}) and ${dicom.length} DICOM files (${list(dicom)}); open one at a time.`);
   }
   if (nifti.length === 1) {
-    if (other.filter((f) => !isClutter(f.name)).length > 0) {
-      throw new WorkbenchError('bad-argument', `Expected one scan but found ${nifti[0].name} together with other files (${list(other)}); open the NIfTI file alone.`);
+    const others = [...seg, ...other.filter((f) => !isClutter(f.name))];
+    if (others.length > 0) {
+      throw new WorkbenchError('bad-argument', `Expected one scan but found ${nifti[0].name} together with other files (${list(others)}); open the NIfTI file alone.`);
     }
     return readNifti(nifti[0].bytes, nifti[0].name, opts);
   }
   if (dicom.length > 0) {
     const v = await readDicomSeries(dicom);
+    if (seg.length) {
+      const w = `${list(seg)} ${seg.length === 1 ? 'is a DICOM SEG' : 'are DICOM SEGs'} (label maps, not slices of the scan) and ${seg.length === 1 ? 'was' : 'were'} left out of the series; load ${seg.length === 1 ? 'it' : 'each'} on its own to attach ${seg.length === 1 ? 'it' : 'them'} to the scan.`;
+      v.warnings = [...(v.warnings ?? []), w];
+    }
     const stray = other.filter((f) => !isClutter(f.name));
     if (stray.length) {
       const w = `${stray.length} file${stray.length === 1 ? ' is' : 's are'} not DICOM and ${stray.length === 1 ? 'was' : 'were'} left out of the series: ${stray.slice(0, 3).map((f) => `${f.name} (${describeContent(toBytes(f.bytes))})`).join(', ')}${stray.length > 3 ? ', …' : ''}.`;

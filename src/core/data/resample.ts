@@ -156,8 +156,10 @@ export function resampleToGrid(v: Volume, grid: Grid, mode: ResampleMode, opts: 
   sample(v.data, v.dims, [grid.dims[0], grid.dims[1], grid.dims[2]], m, out, mode, fillStored);
   if (!near && !(slope === 1 && inter === 0)) for (let i = 0; i < n; i++) out[i] = out[i] * slope + inter;
   const affine = Float64Array.from(grid.affine);
+  const { dicom: _sourceGrid, ...rest } = v; // the DICOM source describes the original grid only
+  void _sourceGrid;
   return {
-    ...v,
+    ...rest,
     dims: [grid.dims[0], grid.dims[1], grid.dims[2]],
     spacing: spacingFromAffine(affine),
     affine,

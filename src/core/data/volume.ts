@@ -4,6 +4,8 @@
  * Layout: `data[i + nx * (j + ny * k)]` is voxel (i, j, k): x varies fastest, as in NIfTI.
  * As a tfjs tensor the same buffer is NDHWC `[1, nz, ny, nx, 1]` with no copy or transpose.
  */
+import type { DicomSource } from './dicom-source';
+
 export type VoxelArray =
   | Uint8Array
   | Int8Array
@@ -42,6 +44,12 @@ export interface Volume {
    * from, files of a folder it left out), one sentence each, for the user to read.
    */
   warnings?: string[];
+  /**
+   * For a volume read from a DICOM series: the UIDs, patient/study attributes and per-slice SOP
+   * Instances a DICOM Segmentation of it must reference (slice k of the volume = `dicom.slices[k]`).
+   * Only valid on the grid it was read on: reorienting or resampling drops it.
+   */
+  dicom?: DicomSource;
 }
 
 export type VolumeIntent = 'image' | 'label';

@@ -38,7 +38,21 @@ export interface VolumeInfo {
   origin?: 'file' | 'segmentation' | 'auto-labels';
   /** What the reader repaired or assumed while loading (one sentence each); absent when nothing. */
   warnings?: string[];
+  /**
+   * Extension: for an image read from a DICOM series, what a DICOM SEG of it references (absent for
+   * NIfTI scans, which is why DICOM SEG is not offered for their label maps).
+   */
+  dicom?: DicomSeriesInfo;
 }
+
+export interface DicomSeriesInfo {
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  frameOfReferenceUid: string;
+  /** Number of source slices (one SOP Instance each). */
+  slices: number;
+}
+
 
 export interface BackendStatus {
   name: BackendName;
@@ -197,7 +211,11 @@ export interface SegmentProgressInfo {
 }
 
 export interface ExportOptions {
-  /** 'nifti' (default, .nii.gz), 'nrrd' (gzip encoding), 'mha' (MetaImage, zlib); 'dicom-seg' is not in this build. */
+  /**
+   * 'nifti' (default, .nii.gz), 'nrrd' (gzip encoding), 'mha' (MetaImage, zlib), 'dicom-seg' (a DICOM
+   * Segmentation object, for a label map whose scan came from DICOM: it references that series; otherwise
+   * the call rejects with the sentence saying why).
+   */
   format?: ExportFormat;
 }
 
@@ -314,7 +332,8 @@ export interface EngineProtocol {
   cancelLabels(): Awaitable<boolean>;
   /**
    * A volume's bytes in its own grid: `.nii.gz` by default (label maps as uint8 with intent "label"),
-   * a gzip-encoded `.nrrd` or a zlib-compressed `.mha` when asked for (see `ExportOptions`).
+   * a gzip-encoded `.nrrd`, a zlib-compressed `.mha`, or for a label map on a DICOM scan a DICOM SEG, when
+   * asked for (see `ExportOptions`).
    */
   exportVolume(id: string, opts?: ExportOptions): Awaitable<Uint8Array>;
   /**

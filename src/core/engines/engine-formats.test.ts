@@ -45,21 +45,21 @@ describe('Engine with NRRD / MetaImage volumes and statistics', async () => {
     await expect(engine.loadVolume([{ name: 'labels-shifted.nrrd', bytes: buf(writeNrrd(shifted)) }], { role: 'label', imageId: image.info.id })).rejects.toMatchObject({ code: 'label-grid-mismatch' });
   });
 
-  it('exportVolume: NIfTI by default, NRRD and MetaImage on request, each reading back to the same voxels', () => {
+  it('exportVolume: NIfTI by default, NRRD and MetaImage on request, each reading back to the same voxels', async () => {
     const id = labels.info.id;
-    const gz = engine.exportVolume(id);
+    const gz = await engine.exportVolume(id);
     expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
     expect(readNifti(gz, 'x').intent).toBe('label');
     for (const [format, read] of [['nrrd', readNrrd], ['mha', readMetaImage]] as const) {
-      const back = read(engine.exportVolume(id, { format }), `x.${format}`);
+      const back = read(await engine.exportVolume(id, { format }), `x.${format}`);
       expect(Array.from(back.data)).toEqual(Array.from(labelsNifti.data));
       expect(back.dims).toEqual(labelsNifti.dims);
     }
   });
 
-  it('exportVolume refuses DICOM SEG (not in this build) and unknown formats with a sentence', () => {
-    expect(() => engine.exportVolume(labels.info.id, { format: 'dicom-seg' })).toThrow(expect.objectContaining({ code: 'not-available', message: expect.stringMatching(/not available in this build/) }));
-    expect(() => engine.exportVolume(labels.info.id, { format: 'png' as never })).toThrow(expect.objectContaining({ code: 'bad-argument', message: expect.stringMatching(/"png" is not an export format; expected one of nifti, dicom-seg, nrrd, mha/) }));
+  it('exportVolume refuses DICOM SEG for a scan not opened from DICOM, and unknown formats, with a sentence', async () => {
+    await expect(engine.exportVolume(labels.info.id, { format: 'dicom-seg' })).rejects.toMatchObject({ code: 'not-dicom', message: expect.stringMatching(/^DICOM SEG is not offered for .*: its scan .* was not loaded from DICOM/) });
+    await expect(engine.exportVolume(labels.info.id, { format: 'png' as never })).rejects.toMatchObject({ code: 'bad-argument', message: expect.stringMatching(/"png" is not an export format; expected one of nifti, dicom-seg, nrrd, mha/) });
   });
 
   it('statistics(labelId): one row per organ, named, volumes as volumesMl, HU of the attached image', () => {

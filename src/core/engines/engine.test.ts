@@ -39,7 +39,7 @@ describe('Engine: train → model → segment → export → resume (WebGPU, tin
     const seg = await engine.segment(imageId, { model: models[0].id });
     expect(seg.label.info).toMatchObject({ role: 'label', imageId, origin: 'segmentation', dims: [122, 101, 112] });
     expect(Object.keys(seg.result.dice ?? {})).toEqual(['liver']);
-    const gz = engine.exportVolume(seg.result.labelId);
+    const gz = await engine.exportVolume(seg.result.labelId);
     expect([gz[0], gz[1]]).toEqual([0x1f, 0x8b]);
     expect(engine.labelTableText(seg.result.labelId)).toBe('0 background\n1 liver\n');
 

@@ -17,6 +17,7 @@ import { VolumeStore } from './volume-store';
 import { loadVolumeIntoStore, type NamedBytes } from './load-volume';
 import { describeRun, Trainer } from './trainer';
 import { AutoLabeller } from './auto-labeller';
+import { exportDicomSeg } from './dicom-seg-io';
 
 function builtInTables(name: string): LabelTable | undefined {
   return /labels-organs4/i.test(name) ? DEMO_LABELS : undefined;
@@ -171,8 +172,17 @@ export class Engine implements EngineProtocol {
     return this.labeller.cancel();
   }
 
-  /** A volume's bytes in its own grid: .nii.gz (default; label maps as uint8 with intent "label"), .nrrd or .mha. */
-  exportVolume(id: string, opts: ExportOptions = {}): Uint8Array {
+  /**
+   * A volume's bytes in its own grid: .nii.gz (default; label maps as uint8 with intent "label"), .nrrd or
+   * .mha, or a label map on a DICOM scan as DICOM SEG (`format: 'dicom-seg'`; what that file could not carry
+   * is said in 'log' warning events).
+   */
+  async exportVolume(id: string, opts: ExportOptions = {}): Promise<Uint8Array> {
+    if (opts.format === 'dicom-seg') {
+      const out = await exportDicomSeg(this.store, id);
+      for (const text of out.warnings) await this.emit({ type: 'log', level: 'warn', text });
+      return out.bytes;
+    }
     const { volume, info } = this.store.get(id);
     return exportBytes(volume, { intent: info.role === 'label' ? 'label' : 'image', ...(opts.format ? { format: opts.format } : {}) });
   }

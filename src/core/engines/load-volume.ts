@@ -15,6 +15,8 @@ import {
 } from '../data';
 import type { Volume } from '../data/volume';
 import type { StoredVolume, VolumeStore } from './volume-store';
+import { isDicomSeg } from '../data/dicom-seg-check';
+import { loadDicomSeg } from './dicom-seg-io';
 
 export interface NamedBytes {
   name: string;
@@ -79,6 +81,8 @@ export interface LoadContext {
 
 export async function loadVolumeIntoStore(files: NamedBytes[], opts: LoadOptions, ctx: LoadContext): Promise<StoredVolume> {
   if (files.length === 0) throw new WorkbenchError('bad-argument', 'No files were given to load.');
+  // A DICOM Segmentation object is a label map of a loaded DICOM scan: it attaches to the one it references.
+  if (files.length === 1 && isDicomSeg(files[0].bytes)) return loadDicomSeg(ctx.store, files[0], opts.imageId);
   const limits = ctx.limits;
   // Refuse a scan too large for the device from its header, before reading (or failing on) its voxels.
   const volume = await readVolumeFiles(files, limits ? { checkHeader: (h) => checkFitsDevice(h, limits) } : {});

@@ -32,6 +32,10 @@ export class VolumeStore {
     if (role === 'label') info.labels = opts.labels ?? {};
     if (opts.origin) info.origin = opts.origin;
     if (opts.warnings?.length) info.warnings = [...opts.warnings];
+    if (role === 'image' && volume.dicom) {
+      const d = volume.dicom;
+      info.dicom = { studyInstanceUid: d.studyInstanceUid, seriesInstanceUid: d.seriesInstanceUid, frameOfReferenceUid: d.frameOfReferenceUid, slices: d.slices.length };
+    }
     const item = { info, volume };
     this.items.set(id, item);
     return item;

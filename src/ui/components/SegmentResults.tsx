@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import type { ExportFormat, OrganStatistics } from '../../api/types';
+import { dicomSegUnavailable } from '../../core/data/dicom-seg-check';
 import type { SegmentController } from '../segment-controller';
 import { useAppStore } from '../store';
 import { useSegmentationStore } from '../store/segmentation';
 
-/** The formats offered for download; DICOM SEG is not in this build. */
+/** The formats offered for download; DICOM SEG only for a label map on a scan opened from DICOM. */
 const FORMATS: { value: ExportFormat; label: string }[] = [
   { value: 'nifti', label: 'NIfTI (.nii.gz)' },
   { value: 'nrrd', label: 'NRRD (.nrrd)' },
   { value: 'mha', label: 'MetaImage (.mha)' },
+  { value: 'dicom-seg', label: 'DICOM SEG (.seg.dcm)' },
 ];
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–');
@@ -58,6 +60,10 @@ export function SegmentResults({ segment }: { segment: SegmentController }) {
   const organs = Object.keys(r.volumesMl);
   const stats = statistics[r.labelId];
   const byName = new Map((stats ?? []).map((s) => [s.name, s]));
+  const labelInfo = volumes.find((v) => v.id === r.labelId);
+  const imageInfo = volumes.find((v) => v.id === r.imageId);
+  const segWhyNot = labelInfo && dicomSegUnavailable({ name: labelInfo.name, role: labelInfo.role, imageFromDicom: imageInfo?.dicom !== undefined, imageName: imageInfo?.name });
+  const chosen = format === 'dicom-seg' && segWhyNot ? 'nifti' : format;
   return (
     <div className="results" data-testid="segment.results">
       <table>
@@ -82,13 +88,14 @@ export function SegmentResults({ segment }: { segment: SegmentController }) {
       {stats && <StatisticsTable rows={stats} />}
       <div className="muted small">{(r.ms / 1000).toFixed(1)} s{r.dice ? ' · scored against the label map loaded with the scan' : ''}</div>
       <div className="button-group small">
-        <select data-testid="segment.export.format" value={format} onChange={(e) => setFormat(e.currentTarget.value as ExportFormat)} title="File format of the export">
-          {FORMATS.map((x) => <option key={x.value} value={x.value}>{x.label}</option>)}
+        <select data-testid="segment.export.format" value={chosen} onChange={(e) => setFormat(e.currentTarget.value as ExportFormat)} title="File format of the export">
+          {FORMATS.map((x) => <option key={x.value} value={x.value} disabled={x.value === 'dicom-seg' && segWhyNot !== undefined} title={x.value === 'dicom-seg' ? segWhyNot : undefined}>{x.label}</option>)}
         </select>
-        <button data-testid="segment.export" onClick={() => void segment.download(r.labelId, format)}>Export</button>
-        {r.mapId && <button onClick={() => void segment.download(r.mapId!, format)}>Export probability map</button>}
+        <button data-testid="segment.export" onClick={() => void segment.download(r.labelId, chosen)}>Export</button>
+        {r.mapId && chosen !== 'dicom-seg' && <button onClick={() => void segment.download(r.mapId!, chosen)}>Export probability map</button>}
         {!editing && <button data-testid="segment.edit" onClick={() => segment.beginEdit(r.labelId)}>Correct…</button>}
       </div>
+      {segWhyNot && <div className="muted small" data-testid="segment.seg-unavailable">{segWhyNot}</div>}
       <div className="button-group small">
         <button data-testid="segment.statistics.csv" onClick={() => void segment.downloadStatistics(r.labelId, 'csv')}>Statistics CSV</button>
         <button data-testid="segment.statistics.json" onClick={() => void segment.downloadStatistics(r.labelId, 'json')} title="TotalSegmentator's statistics.json shape, with more fields">Statistics JSON</button>

@@ -26,6 +26,11 @@ export interface DicomFixture {
   /** Leave out ImagePositionPatient. */
   noPosition?: boolean;
   noPixels?: boolean;
+  /** Study Instance UID (0020,000D), Frame of Reference UID (0020,0052), Patient's Name and ID. */
+  studyUid?: string;
+  frameOfReferenceUid?: string;
+  patientName?: string;
+  patientId?: string;
 }
 
 type Elem = { tag: number; vr: string; value: Uint8Array };
@@ -137,8 +142,13 @@ export function makeDicom(f: DicomFixture): Uint8Array {
   const le = ts !== '1.2.840.10008.1.2.2';
   const mode = ts === '1.2.840.10008.1.2' ? 'implicit' : 'explicit';
   const bits = f.bitsAllocated ?? 16;
-  const meta = encode([{ tag: 0x00020010, vr: 'UI', value: str('UI', ts) }, { tag: 0x00020002, vr: 'UI', value: str('UI', '1.2.840.10008.5.1.4.1.1.2') }], 'explicit', true);
+  const metaBody = encode([{ tag: 0x00020010, vr: 'UI', value: str('UI', ts) }, { tag: 0x00020002, vr: 'UI', value: str('UI', '1.2.840.10008.5.1.4.1.1.2') }], 'explicit', true);
+  const groupLength = new Uint8Array(4);
+  new DataView(groupLength.buffer).setUint32(0, metaBody.reduce((a, p) => a + p.length, 0), true);
+  // (0002,0000) File Meta Information Group Length first, as Part 10 requires (dcmjs insists on it).
+  const meta = [...encode([{ tag: 0x00020000, vr: 'UL', value: groupLength }], 'explicit', true), ...metaBody];
   const ds: Elem[] = [
+    { tag: 0x00080016, vr: 'UI', value: str('UI', '1.2.840.10008.5.1.4.1.1.2') },
     { tag: 0x00080060, vr: 'CS', value: str('CS', 'CT') },
     { tag: 0x0008103e, vr: 'LO', value: str('LO', f.description ?? 'test series') },
     { tag: 0x0020000e, vr: 'UI', value: str('UI', f.seriesUid ?? '1.2.3.4') },
@@ -155,6 +165,10 @@ export function makeDicom(f: DicomFixture): Uint8Array {
     { tag: 0x00281053, vr: 'DS', value: str('DS', String(f.slope ?? 1)) },
   ];
   if (f.sopInstanceUid) ds.push({ tag: 0x00080018, vr: 'UI', value: str('UI', f.sopInstanceUid) });
+  if (f.studyUid) ds.push({ tag: 0x0020000d, vr: 'UI', value: str('UI', f.studyUid) });
+  if (f.frameOfReferenceUid) ds.push({ tag: 0x00200052, vr: 'UI', value: str('UI', f.frameOfReferenceUid) });
+  if (f.patientName) ds.push({ tag: 0x00100010, vr: 'PN', value: str('PN', f.patientName) });
+  if (f.patientId) ds.push({ tag: 0x00100020, vr: 'LO', value: str('LO', f.patientId) });
   if (f.frames !== undefined) ds.push({ tag: 0x00280008, vr: 'IS', value: str('IS', String(f.frames)) });
   if (!f.noPosition) ds.push({ tag: 0x00200032, vr: 'DS', value: str('DS', f.position.join('\\')) });
   const parts = [new Uint8Array(128), new TextEncoder().encode('DICM'), ...meta];
