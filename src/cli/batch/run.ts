@@ -1,0 +1,161 @@
+/**
+ * Running one shard of a batch: each case in turn is claimed (state.ts), read through the app's readers
+ * (`readVolumeFiles`: NIfTI, DICOM series), segmented by the app's predictor (`segmentVolume`, largest
+ * component per class, as in the app), written (outputs.ts), recorded, and released. A case that fails is
+ * recorded with its sentence and the batch goes on. The summary is rewritten after every case.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, relative } from 'node:path';
+import type { Device } from '../../core/backend/device';
+import { readVolumeFiles, type InputFile } from '../../core/data';
+import type { LoadedModel } from '../../core/engines/models';
+import { segmentVolume } from '../../core/engines/predictor';
+import { errorMessage } from '../../core/errors';
+import { folderFiles, inputFingerprint, type BatchCase } from './cases';
+import { writeCaseOutputs, type BatchFormat } from './outputs';
+import type { Progress } from './progress';
+import type { Shard } from './shard';
+import { claimCase, isFinished, readRecord, writeRecord, type CaseLock, type CaseRecord } from './state';
+import { summaryName, writeSummary, type SummaryRow } from './summary';
+import { hostname } from 'node:os';
+
+export interface BatchOptions {
+  /** This shard's cases. */
+  cases: BatchCase[];
+  out: string;
+  model: LoadedModel;
+  device: Device;
+  format: BatchFormat;
+  stats: boolean;
+  shard: Shard;
+  progress: Progress;
+  /** Try again cases that failed before on the same input. */
+  retryFailed?: boolean;
+  /** Segment again cases that are finished. */
+  force?: boolean;
+  /** Called with the lock of the running case (undefined when none), so a signal handler can release it. */
+  onLock?: (lock: CaseLock | undefined) => void;
+}
+
+export interface BatchOutcome {
+  rows: SummaryRow[];
+  /** Cases segmented in this run. */
+  segmented: string[];
+  /** 0: every case done; 1: some case failed; 3: none failed but some were held by another process. */
+  exitCode: number;
+  summaryFile: string;
+}
+
+/** What must match for a recorded case to count as finished: the model (and its version), format, statistics. */
+export function jobKey(model: LoadedModel, format: BatchFormat, stats: boolean): string {
+  return JSON.stringify({ model: model.info.id, trained: model.info.provenance.date ?? null, parameters: model.info.parameters, format, stats });
+}
+
+function inputFilesOf(c: BatchCase): InputFile[] {
+  const paths = statSync(c.path).isDirectory() ? folderFiles(c.path) : [c.path];
+  return paths.map((p) => {
+    const b = readFileSync(p);
+    const name = paths.length === 1 && p === c.path ? basename(p) : `${basename(c.path)}/${relative(c.path, p)}`;
+    return { name, bytes: new Uint8Array(b.buffer, b.byteOffset, b.length) };
+  });
+}
+
+const round2 = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+
+async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: string): Promise<CaseRecord> {
+  const t0 = performance.now();
+  const base = { case: c.id, job, input, host: hostname(), pid: process.pid };
+  try {
+    const files = inputFilesOf(c);
+    const image = await readVolumeFiles(files);
+    const r = await segmentVolume({
+      device: o.device,
+      net: o.model.net,
+      meta: o.model.meta,
+      image,
+      postprocess: true,
+      onProgress: (p) => o.progress.tiles(p.tilesDone, p.tilesTotal, p.etaMs),
+    });
+    const outputs = writeCaseOutputs(o.out, { id: c.id, image, labels: r.labels, labelNames: r.labelNames, inputFiles: files.map((f) => f.name) }, { format: o.format, stats: o.stats });
+    const volumesMl = round2(Object.fromEntries(Object.entries(r.volumesMl).filter(([name]) => name !== o.model.meta.classNames[0])));
+    return { ...base, status: 'done', seconds: (performance.now() - t0) / 1000, volumesMl, outputs, finishedAt: new Date().toISOString() };
+  } catch (e) {
+    return { ...base, status: 'failed', seconds: (performance.now() - t0) / 1000, message: errorMessage(e), outputs: [], finishedAt: new Date().toISOString() };
+  }
+}
+
+const rowOf = (r: CaseRecord): SummaryRow => ({ case: r.case, status: r.status, seconds: r.seconds, volumesMl: r.volumesMl, message: r.message });
+
+function describe(r: CaseRecord): string {
+  if (r.status === 'failed') return `failed after ${r.seconds.toFixed(1)} s: ${r.message}`;
+  const vols = Object.entries(r.volumesMl ?? {}).map(([k, v]) => `${k} ${v.toFixed(0)} mL`).join(', ');
+  return `done in ${r.seconds.toFixed(1)} s (${vols})`;
+}
+
+/** Settles every case of the shard; see `BatchOutcome.exitCode`. */
+export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
+  const job = jobKey(o.model, o.format, o.stats);
+  const organs = o.model.meta.classNames.slice(1);
+  const summaryFile = summaryName(o.shard);
+  const rows = new Map<string, SummaryRow>();
+  const segmented: string[] = [];
+  const n = o.cases.length;
+  const save = () => writeSummary(o.out, summaryFile, [...rows.values()], organs);
+  const earlier = (r: CaseRecord | undefined, input: string): CaseRecord | undefined => {
+    if (o.force || !r || r.job !== job) return undefined;
+    if (isFinished(o.out, r, job)) return r;
+    if (r.status === 'failed' && !o.retryFailed && r.input === input) return r;
+    return undefined;
+  };
+  for (const [i, c] of o.cases.entries()) {
+    const tag = `[${i + 1}/${n}] ${c.id}`;
+    let input: string;
+    try {
+      input = inputFingerprint(c.path);
+    } catch (e) {
+      input = `unreadable: ${errorMessage(e)}`;
+    }
+    const before = earlier(readRecord(o.out, c.id), input);
+    if (before) {
+      rows.set(c.id, rowOf(before));
+      o.progress.log(`${tag}: skipped, ${before.status === 'done' ? 'done before' : `failed before on the same input (--retry-failed tries again): ${before.message}`}`);
+      o.progress.end();
+      save();
+      continue;
+    }
+    const lock = claimCase(o.out, c.id, (why) => o.progress.log(`${tag}: taking over a stale lock (${why})`));
+    if (!lock) {
+      rows.set(c.id, { case: c.id, status: 'busy', message: 'another process is segmenting this case' });
+      o.progress.log(`${tag}: skipped, another process is segmenting it`);
+      o.progress.end();
+      save();
+      continue;
+    }
+    o.onLock?.(lock);
+    try {
+      // Another process may have finished it between our look and our claim.
+      const meanwhile = earlier(readRecord(o.out, c.id), input);
+      if (meanwhile) {
+        rows.set(c.id, rowOf(meanwhile));
+        o.progress.log(`${tag}: skipped, finished by another process meanwhile`);
+        o.progress.end();
+        continue;
+      }
+      o.progress.start(c.id);
+      const rec = await segmentCase(c, o, job, input);
+      writeRecord(o.out, rec);
+      if (rec.status === 'done') segmented.push(c.id);
+      rows.set(c.id, rowOf(rec));
+      o.progress.log(`${tag}: ${describe(rec)}`);
+      o.progress.end(rec.status === 'done' ? rec.seconds : undefined);
+    } finally {
+      lock.release();
+      o.onLock?.(undefined);
+      save();
+    }
+  }
+  save();
+  const statuses = [...rows.values()].map((r) => r.status);
+  const exitCode = statuses.includes('failed') ? 1 : statuses.includes('busy') ? 3 : 0;
+  return { rows: [...rows.values()], segmented, exitCode, summaryFile };
+}
