@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, URL */
 /**
  * `ctseg`: the batch command line of the workbench (src/cli/ctseg.ts), run through tsx so that a fresh clone
  * needs only `npm ci`. Sets up Vulkan for Dawn's WebGPU before Node starts (the loader reads these variables

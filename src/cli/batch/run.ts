@@ -107,14 +107,24 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
     if (r.status === 'failed' && !o.retryFailed && r.input === input) return r;
     return undefined;
   };
+  const fingerprint = (c: BatchCase): string => {
+    try {
+      return inputFingerprint(c.path);
+    } catch (e) {
+      return `unreadable: ${errorMessage(e)}`;
+    }
+  };
+  const inputs = new Map(o.cases.map((c) => [c.id, fingerprint(c)]));
+  // The summary lists every case from the start (what earlier runs settled, the rest pending), so that it
+  // is rewritten only when a case changes, and a rerun that changes nothing leaves it alone.
+  for (const c of o.cases) {
+    const r = earlier(readRecord(o.out, c.id), inputs.get(c.id)!);
+    rows.set(c.id, r ? rowOf(r) : { case: c.id, status: 'pending' });
+  }
+  save();
   for (const [i, c] of o.cases.entries()) {
     const tag = `[${i + 1}/${n}] ${c.id}`;
-    let input: string;
-    try {
-      input = inputFingerprint(c.path);
-    } catch (e) {
-      input = `unreadable: ${errorMessage(e)}`;
-    }
+    const input = inputs.get(c.id)!;
     const before = earlier(readRecord(o.out, c.id), input);
     if (before) {
       rows.set(c.id, rowOf(before));
@@ -154,7 +164,6 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
       save();
     }
   }
-  save();
   const statuses = [...rows.values()].map((r) => r.status);
   const exitCode = statuses.includes('failed') ? 1 : statuses.includes('busy') ? 3 : 0;
   return { rows: [...rows.values()], segmented, exitCode, summaryFile };

@@ -94,7 +94,7 @@ function pidRunning(pid: number): boolean {
 
 /** Why an existing lock no longer holds, or undefined while its owner is alive. */
 function staleReason(path: string, now: number): string | undefined {
-  let body: Partial<LockBody> = {};
+  let body: Partial<LockBody>;
   let mtime: number;
   try {
     mtime = statSync(path).mtimeMs;

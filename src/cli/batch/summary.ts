@@ -3,7 +3,8 @@
  * order: `case,status,seconds,<organ>_ml…,message`.
  * - status `done`: segmented (in this run or an earlier one; seconds and volumes are the run's that made it);
  * - `failed`: not segmented; `message` says why (the sentence of the error);
- * - `busy`: another live process holds the case (it will record the outcome).
+ * - `busy`: another live process holds the case (it will record the outcome);
+ * - `pending`: not reached yet (seen only while the shard runs, or after it was stopped).
  * Volumes are in mL with two decimals, one column per class of the model (background left out).
  * The file is rewritten after every case (atomically), and left alone when its content did not change.
  */
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import type { Shard } from './shard';
 import { writeAtomic } from './state';
 
-export type CaseStatus = 'done' | 'failed' | 'busy';
+export type CaseStatus = 'done' | 'failed' | 'busy' | 'pending';
 
 export interface SummaryRow {
   case: string;
