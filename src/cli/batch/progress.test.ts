@@ -21,17 +21,20 @@ describe('Progress', () => {
 
   it('on a terminal: a bar redrawn in place with the time left', () => {
     const s = sink(true);
-    const p = new Progress(s, 3);
+    let t = 0;
+    const p = new Progress(s, 3, () => t);
     p.start('a');
     expect(p.secondsLeft()).toBeUndefined();
+    t = 4000;
     p.tiles(2, 4, 4000);
-    // 4 s for the running case; two cases waiting, nothing timed yet.
-    expect(p.secondsLeft()).toBeUndefined();
+    // 4 s left of a case projected to take 8 s; two cases waiting, each taken to take as long.
+    expect(p.secondsLeft()).toBeCloseTo(4 + 2 * 8);
     p.end(10);
     p.start('b');
     p.tiles(1, 4, 6000);
     expect(p.secondsLeft()).toBeCloseTo(6 + 10);
     expect(p.line(100)).toBe('[##########--------------------] 1/3 cases · b tile 1/4 · 16s left');
+    expect(p.line(40)).toBe('[###-------] 1/3 cases · 16s left');
     p.log('[2/3] b: done');
     expect(s.chunks.join('')).toContain('\r\x1b[K[2/3] b: done\n');
     p.end(14);

@@ -3,8 +3,11 @@
  * left); in a log (stdout not a TTY), one plain line per event and no control characters.
  *
  * Time left = the running case's estimate (from its tiles so far) + the cases still waiting × the mean
- * seconds of the cases segmented in this run (none yet: unknown).
+ * seconds of the cases segmented in this run (before the first one ends: the running case's projected
+ * total). Redraws at most every `REDRAW_MS`.
  */
+const REDRAW_MS = 100;
+
 export interface ProgressSink {
   write(text: string): void;
   isTTY?: boolean;
@@ -23,10 +26,11 @@ export function formatDuration(seconds: number): string {
 export class Progress {
   private finished = 0;
   private segmentedSeconds: number[] = [];
-  private current?: { id: string; tilesDone: number; tilesTotal: number; etaMs?: number };
+  private current?: { id: string; startedAt: number; tilesDone: number; tilesTotal: number; etaMs?: number };
   private drawn = false;
+  private drawnAt = -Infinity;
 
-  constructor(private readonly out: ProgressSink, private readonly total: number) {}
+  constructor(private readonly out: ProgressSink, private readonly total: number, private readonly now: () => number = () => performance.now()) {}
 
   get tty(): boolean {
     return !!this.out.isTTY;
@@ -42,14 +46,14 @@ export class Progress {
   }
 
   start(id: string): void {
-    this.current = { id, tilesDone: 0, tilesTotal: 0 };
+    this.current = { id, startedAt: this.now(), tilesDone: 0, tilesTotal: 0 };
     this.draw();
   }
 
   tiles(tilesDone: number, tilesTotal: number, etaMs?: number): void {
     if (!this.current) return;
     Object.assign(this.current, { tilesDone, tilesTotal, etaMs });
-    this.draw();
+    if (this.now() - this.drawnAt >= REDRAW_MS) this.draw();
   }
 
   /** A case is settled; `segmentedSeconds` when it was segmented in this run (feeds the estimate). */
@@ -63,10 +67,13 @@ export class Progress {
   /** Seconds left, or undefined before anything was timed. */
   secondsLeft(): number | undefined {
     const waiting = this.total - this.finished - (this.current ? 1 : 0);
-    const mean = this.segmentedSeconds.length ? this.segmentedSeconds.reduce((a, b) => a + b, 0) / this.segmentedSeconds.length : undefined;
-    const running = this.current?.etaMs !== undefined ? this.current.etaMs / 1000 : this.current ? mean : 0;
-    if (running === undefined || (waiting > 0 && mean === undefined)) return undefined;
-    return running + waiting * (mean ?? 0);
+    const c = this.current;
+    const running = c?.etaMs !== undefined ? c.etaMs / 1000 : c ? undefined : 0;
+    const projected = c?.etaMs !== undefined ? (this.now() - c.startedAt) / 1000 + c.etaMs / 1000 : undefined;
+    const mean = this.segmentedSeconds.length ? this.segmentedSeconds.reduce((a, b) => a + b, 0) / this.segmentedSeconds.length : projected;
+    const runningLeft = running ?? mean;
+    if (runningLeft === undefined || (waiting > 0 && mean === undefined)) return undefined;
+    return runningLeft + waiting * (mean ?? 0);
   }
 
   /** The bar's text (without control characters). */
@@ -75,9 +82,13 @@ export class Progress {
     const barWidth = Math.max(10, Math.min(30, width - 60));
     const full = Math.round(frac * barWidth);
     const left = this.secondsLeft();
-    const cur = this.current ? ` · ${this.current.id}${this.current.tilesTotal ? ` tile ${this.current.tilesDone}/${this.current.tilesTotal}` : ''}` : '';
-    const text = `[${'#'.repeat(full)}${'-'.repeat(barWidth - full)}] ${this.finished}/${this.total} cases${cur} · ${left === undefined ? 'time left unknown' : `${formatDuration(left)} left`}`;
-    return text.length > width - 1 ? text.slice(0, width - 1) : text;
+    const c = this.current;
+    const cur = c ? ` · ${c.id}${c.tilesTotal ? ` tile ${c.tilesDone}/${c.tilesTotal}` : ''}` : '';
+    const bar = `[${'#'.repeat(full)}${'-'.repeat(barWidth - full)}] ${this.finished}/${this.total} cases`;
+    const eta = ` · ${left === undefined ? 'time left unknown' : `${formatDuration(left)} left`}`;
+    // On a narrow terminal the running case goes first, then the end of the line.
+    const text = (bar + cur + eta).length < width ? bar + cur + eta : bar + eta;
+    return text.length < width ? text : text.slice(0, width - 1);
   }
 
   private clear(): void {
@@ -88,8 +99,9 @@ export class Progress {
   private draw(): void {
     if (!this.tty) return;
     this.clear();
-    this.out.write(this.line(this.out.columns ?? 80));
+    this.out.write(this.line(this.out.columns || 80));
     this.drawn = true;
+    this.drawnAt = this.now();
   }
 
   /** Leaves the terminal on a fresh line. */

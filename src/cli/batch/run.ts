@@ -62,7 +62,7 @@ function inputFilesOf(c: BatchCase): InputFile[] {
 
 const round2 = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 100) / 100]));
 
-async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: string): Promise<CaseRecord> {
+async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: string, lock: CaseLock): Promise<CaseRecord> {
   const t0 = performance.now();
   const base = { case: c.id, job, input, host: hostname(), pid: process.pid };
   try {
@@ -74,7 +74,10 @@ async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: st
       meta: o.model.meta,
       image,
       postprocess: true,
-      onProgress: (p) => o.progress.tiles(p.tilesDone, p.tilesTotal, p.etaMs),
+      onProgress: (p) => {
+        lock.beat();
+        o.progress.tiles(p.tilesDone, p.tilesTotal, p.etaMs);
+      },
     });
     const outputs = writeCaseOutputs(o.out, { id: c.id, image, labels: r.labels, labelNames: r.labelNames, inputFiles: files.map((f) => f.name) }, { format: o.format, stats: o.stats });
     const volumesMl = round2(Object.fromEntries(Object.entries(r.volumesMl).filter(([name]) => name !== o.model.meta.classNames[0])));
@@ -123,6 +126,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   }
   save();
   for (const [i, c] of o.cases.entries()) {
+    // On the CPU backends a case runs without yielding to the event loop: let signals and timers in between.
+    await new Promise((r) => setImmediate(r));
     const tag = `[${i + 1}/${n}] ${c.id}`;
     const input = inputs.get(c.id)!;
     const before = earlier(readRecord(o.out, c.id), input);
@@ -152,7 +157,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
         continue;
       }
       o.progress.start(c.id);
-      const rec = await segmentCase(c, o, job, input);
+      const rec = await segmentCase(c, o, job, input, lock);
       writeRecord(o.out, rec);
       if (rec.status === 'done') segmented.push(c.id);
       rows.set(c.id, rowOf(rec));

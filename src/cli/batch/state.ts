@@ -3,7 +3,8 @@
  *
  * - `DIR/.ctseg/<case>.lock`: the claim of the process segmenting the case, created with O_EXCL (only one
  *   process can create it), holding its host and pid; its modification time is refreshed every
- *   `HEARTBEAT_MS` while the case runs. A lock whose process is gone (same host, pid not running) or whose
+ *   `HEARTBEAT_MS` while the case runs (by a timer, and by `beat()`, which the batch calls on every tile:
+ *   on the CPU backends a segmentation never yields to the event loop, so timers wait until it ends). A lock whose process is gone (same host, pid not running) or whose
  *   heartbeat stopped (`STALE_MS`, any host: a machine that died) is taken over.
  * - `DIR/.ctseg/<case>.json`: the record of a finished case (done or failed), written after its outputs.
  *   A case is finished when its record says done, names the same job (model, format, statistics), and
@@ -109,6 +110,8 @@ function staleReason(path: string, now: number): string | undefined {
 }
 
 export interface CaseLock {
+  /** Refreshes the heartbeat when `HEARTBEAT_MS` have passed since the last one (cheap to call often). */
+  beat(): void;
   release(): void;
 }
 
@@ -143,18 +146,24 @@ export function claimCase(out: string, id: string, onStale?: (why: string) => vo
     const body: LockBody = { host: hostname(), pid: process.pid, startedAt: new Date().toISOString() };
     writeSync(fd, JSON.stringify(body));
     closeSync(fd);
-    const beat = setInterval(() => {
+    let beatAt = Date.now();
+    const touch = () => {
+      beatAt = Date.now();
       try {
-        const t = new Date();
+        const t = new Date(beatAt);
         utimesSync(path, t, t);
       } catch {
         // The lock was taken over (we were presumed dead); the record decides what is finished.
       }
-    }, HEARTBEAT_MS);
-    beat.unref();
+    };
+    const timer = setInterval(touch, HEARTBEAT_MS);
+    timer.unref();
     return {
+      beat() {
+        if (Date.now() - beatAt >= HEARTBEAT_MS) touch();
+      },
       release() {
-        clearInterval(beat);
+        clearInterval(timer);
         try {
           const b = JSON.parse(readFileSync(path, 'utf8')) as LockBody;
           if (b.host === body.host && b.pid === body.pid && b.startedAt === body.startedAt) rmSync(path, { force: true });
