@@ -14,15 +14,12 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from './demo-data';
-import { localFetch, readModelDir } from './model-dir';
-import { describeBackend, nodeBackend } from './node-backend';
-import { ModelRegistry, type LoadedModel } from '../core/engines/models';
+import { fileURLToPath } from 'node:url';
+import type { LoadedModel } from '../core/engines/models';
 import { errorMessage } from '../core/errors';
 import { resolveCases, UsageError } from './batch/cases';
 import { BATCH_FORMATS, checkFormat, checkStats } from './batch/outputs';
 import { Progress } from './batch/progress';
-import { runBatch } from './batch/run';
 import { resolveShard, shardCases } from './batch/shard';
 import { readRecord, STATE_DIR } from './batch/state';
 import { writeSummary, type SummaryRow } from './batch/summary';
@@ -45,17 +42,24 @@ const USAGE = `usage:
   ctseg models            list the shipped models
 exit status: 0 all cases done, 1 some case failed, 2 bad command, 3 some cases held by another process`;
 
-const PUBLIC = join(REPO_ROOT, 'public');
+// tfjs and the engines load only once the command is known to be right (a wrong one is refused at once).
+const PUBLIC = process.env.WORKBENCH_REPO_ROOT ? join(resolve(process.env.WORKBENCH_REPO_ROOT), 'public') : fileURLToPath(new URL('../../public', import.meta.url));
 const INDEX_URL = '/models/index.json';
+
+async function bundledRegistry() {
+  const [{ ModelRegistry }, { localFetch }] = await Promise.all([import('../core/engines/models'), import('./model-dir')]);
+  return new ModelRegistry({ fetchFunc: localFetch(PUBLIC) });
+}
 
 /** The model to segment with: a folder (model.json + weights.bin) or a shipped model's id. */
 async function loadModel(spec: string | undefined): Promise<LoadedModel> {
+  const { readModelDir } = await import('./model-dir');
   if (spec !== undefined && existsSync(spec)) {
     const dir = statSync(spec).isDirectory() ? resolve(spec) : dirname(resolve(spec));
     if (!existsSync(join(dir, 'model.json'))) throw new UsageError(`--model ${spec}: ${dir} has no model.json; expected a model folder (model.json + weights.bin) or a shipped model's id.`);
     return readModelDir(dir, { id: basename(dir), source: 'uploaded' });
   }
-  const registry = new ModelRegistry({ fetchFunc: localFetch(PUBLIC) });
+  const registry = await bundledRegistry();
   const shipped = await registry.addBundledIndex(INDEX_URL);
   const id = spec ?? shipped[0]?.id;
   if (!id || !shipped.some((m) => m.id === id)) {
@@ -65,7 +69,7 @@ async function loadModel(spec: string | undefined): Promise<LoadedModel> {
 }
 
 async function listModels(): Promise<number> {
-  const registry = new ModelRegistry({ fetchFunc: localFetch(PUBLIC) });
+  const registry = await bundledRegistry();
   for (const m of await registry.addBundledIndex(INDEX_URL)) console.log(`${m.id}\t${m.name}\tclasses: ${m.classes.slice(1).join(', ')}\t${m.spacingMm.join('×')} mm`);
   return 0;
 }
@@ -118,6 +122,7 @@ async function segment(argv: string[]): Promise<number> {
   }
   const out = resolve(a.out);
   mkdirSync(out, { recursive: true });
+  const [{ describeBackend, nodeBackend }, { runBatch }] = await Promise.all([import('./node-backend'), import('./batch/run')]);
   const device = await nodeBackend().catch((e) => {
     throw new UsageError(errorMessage(e));
   });
