@@ -74,11 +74,14 @@ async function main(): Promise<void> {
     adapter ||= /backend (.*?)(:|, into)/.exec(r.stdout)?.[1] ?? '';
     const rows = parse(readFileSync(join(out, 'summary.csv')), { columns: true }) as Record<string, string>[];
     const secs = rows.map((x) => Number(x.seconds));
+    const stages = rows.map((x) => (JSON.parse(readFileSync(join(out, '.ctseg', `${x.case}.json`), 'utf8')) as { stages: Record<'read' | 'segment' | 'write', number> }).stages);
+    const stageMedian = (k: 'read' | 'segment' | 'write') => Number(median(stages.map((st) => st[k])).toFixed(2));
     const res = {
       scan: s.name,
       grid: s.grid,
       cases: s.cases,
       secondsPerCase: { median: Number(median(secs).toFixed(2)), mean: Number(mean(secs).toFixed(2)), first: Number(secs[0].toFixed(2)) },
+      medianStageSeconds: { read: stageMedian('read'), segment: stageMedian('segment'), write: stageMedian('write') },
       wallSeconds: Number(wall.toFixed(1)),
       startupSeconds: Number((wall - secs.reduce((x, y) => x + y, 0)).toFixed(1)),
       casesPerHour: Math.round(3600 / mean(secs)),
@@ -92,7 +95,7 @@ async function main(): Promise<void> {
     what: 'cases per hour of `ctseg segment` (one process, the shipped model demo-organs4, largest component per class, NIfTI out), per scan size',
     date: started,
     backend: args.backend,
-    method: 'one manifest per scan listing it N times; casesPerHour = 3600 / mean seconds per case from summary.csv (read, segment, write); casesPerHourWithStartup counts the whole process (Node + tsx start, backend, model).',
+    method: 'one manifest per scan listing it N times; casesPerHour = 3600 / mean seconds per case from summary.csv (read, segment, write; the stages from each case\'s record in .ctseg/); casesPerHourWithStartup counts the whole process (Node + tsx start, backend, model).',
     machine: { ...machine(adapter), loadAverage1mAtStart: Number(load.toFixed(2)), loadAverage1mAtEnd: Number(loadavg()[0].toFixed(2)), note: 'a 2-core VM shared with other sessions: the load average says how busy it was' },
     results,
   };

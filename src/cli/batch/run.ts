@@ -68,6 +68,7 @@ async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: st
   try {
     const files = inputFilesOf(c);
     const image = await readVolumeFiles(files);
+    const t1 = performance.now();
     const r = await segmentVolume({
       device: o.device,
       net: o.model.net,
@@ -79,9 +80,12 @@ async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: st
         o.progress.tiles(p.tilesDone, p.tilesTotal, p.etaMs);
       },
     });
+    const t2 = performance.now();
     const outputs = writeCaseOutputs(o.out, { id: c.id, image, labels: r.labels, labelNames: r.labelNames, inputFiles: files.map((f) => f.name) }, { format: o.format, stats: o.stats });
     const volumesMl = round2(Object.fromEntries(Object.entries(r.volumesMl).filter(([name]) => name !== o.model.meta.classNames[0])));
-    return { ...base, status: 'done', seconds: (performance.now() - t0) / 1000, volumesMl, outputs, finishedAt: new Date().toISOString() };
+    const t3 = performance.now();
+    const stages = { read: (t1 - t0) / 1000, segment: (t2 - t1) / 1000, write: (t3 - t2) / 1000 };
+    return { ...base, status: 'done', seconds: (t3 - t0) / 1000, stages, volumesMl, outputs, finishedAt: new Date().toISOString() };
   } catch (e) {
     return { ...base, status: 'failed', seconds: (performance.now() - t0) / 1000, message: errorMessage(e), outputs: [], finishedAt: new Date().toISOString() };
   }

@@ -40,6 +40,8 @@ export interface CaseRecord {
   case: string;
   status: 'done' | 'failed';
   seconds: number;
+  /** Seconds per stage (done cases): reading the input, segmenting, writing the outputs. */
+  stages?: { read: number; segment: number; write: number };
   /** mL per class name (done cases). */
   volumesMl?: Record<string, number>;
   /** The sentence that says why (failed cases). */
