@@ -159,7 +159,7 @@ test.describe('the name is a label for people: it never decides the format, and 
     await wb.open();
     const before = await wb.volumes();
     const png = await wb.loadBytes(pngBytes(), { name: 'series.001' });
-    expect('error' in png && png.error).toMatch(/^series\.001 is neither NIfTI nor DICOM: .* found a PNG image/);
+    expect('error' in png && png.error).toMatch(/^series\.001 is neither NIfTI, NRRD, MetaImage nor DICOM: .* found a PNG image/);
     const half = await wb.loadBytes(new Uint8Array(demoNifti().subarray(0, 10000)), { name: 'CT.1.3.12.2' });
     expect('error' in half && half.error).toMatch(/^CT\.1\.3\.12\.2 is truncated: its header promises/);
     expect(await wb.volumes()).toEqual(before);

@@ -5,10 +5,10 @@
  * The data types are the engine's own (`src/core/engines/contract.ts`), re-exported here; this file
  * adds what only a browser has (`File` sources) and the `Workbench` interface itself.
  */
-import type { LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions } from '../core/engines/contract';
+import type { LoadOptions, VolumeInfo, BackendStatus, TrainOptions, TrainingStatus, ErrorMapSnapshot, SegmentOptions, SegmentResultInfo, ModelSummary, MakeLabelsOptions, ExportOptions, OrganStatistics } from '../core/engines/contract';
 
 export type {
-  AutoStructure, BackendName, BackendStatus, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, LossName, ModelSummary, PresetName, Role, SamplerName,
+  AutoStructure, BackendName, BackendStatus, ExportFormat, ExportOptions, LabelsProgressInfo, MakeLabelsOptions, ErrorMapSnapshot, LoadOptions, OrganStatistics, LossName, ModelSummary, PresetName, Role, SamplerName,
   SegmentOptions, SegmentProgressInfo, SegmentResultInfo, TrainingState, TrainingStatus, TrainOptions, VolumeInfo,
 } from '../core/engines/contract';
 
@@ -49,8 +49,17 @@ export interface Workbench {
   makeLabels(imageId: string, opts: MakeLabelsOptions): Promise<VolumeInfo>;
   /** Stops a running makeLabels (it rejects with a "cancelled" message). */
   cancelLabels(): Promise<void>;
-  /** .nii.gz bytes in that volume's grid. */
-  exportVolume(id: string): Promise<Uint8Array>;
+  /**
+   * A volume's bytes in its own grid (edits included): `.nii.gz` by default; `{ format: 'nrrd' }` a
+   * gzip-encoded `.nrrd` (space left-posterior-superior), `{ format: 'mha' }` a zlib-compressed MetaImage.
+   * 'dicom-seg' rejects with code 'not-available' in this build.
+   */
+  exportVolume(id: string, opts?: ExportOptions): Promise<Uint8Array>;
+  /**
+   * Per organ of a label map (one row per label present, ascending, background excluded): voxels, volume in
+   * mL, mean / SD / min / max HU of its image, centroid and bounding box (voxel edges) in RAS mm.
+   */
+  statistics(labelId: string): Promise<OrganStatistics[]>;
   models(): ModelSummary[];
   /** Extension: a tfjs model (model.json + weights files). */
   loadModel(files: File[]): Promise<ModelSummary>;

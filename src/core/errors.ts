@@ -5,6 +5,12 @@
 export type WorkbenchErrorCode =
   | 'bad-file-type'
   | 'bad-nifti'
+  /** An NRRD file (.nrrd, .nhdr + data) that cannot be read as one 3-D scan; the message says why. */
+  | 'bad-nrrd'
+  /** A MetaImage file (.mha, .mhd + .raw/.zraw) that cannot be read as one 3-D scan. */
+  | 'bad-metaimage'
+  /** Something this build cannot do (e.g. an export format another build adds). */
+  | 'not-available'
   | 'truncated-gzip'
   | 'bad-dicom'
   | 'bad-dimensions'

@@ -20,7 +20,7 @@ declare global {
  * The members `window.workbench` answers exactly as the engine does: the compiler checks that the public
  * contract and the engine's (src/core/engines/contract.ts) agree on them.
  */
-type SameAsEngine = 'pauseTraining' | 'resumeTraining' | 'stopTraining' | 'errorMap' | 'exportVolume' | 'saveModel' | 'models' | 'volumes' | 'trainingStatus';
+type SameAsEngine = 'pauseTraining' | 'resumeTraining' | 'stopTraining' | 'errorMap' | 'exportVolume' | 'statistics' | 'saveModel' | 'models' | 'volumes' | 'trainingStatus';
 type AsEngine = { [K in SameAsEngine]: (...a: Parameters<Workbench[K]>) => Promise<Awaited<ReturnType<Workbench[K]>>> };
 type EngineSide = Pick<EngineApi, SameAsEngine>;
 export type EngineAgreesWithWorkbench = [AsEngine, EngineSide] extends [EngineSide, AsEngine] ? true : never;
@@ -60,7 +60,8 @@ export function installWorkbenchApi(controller: AppController, training: Trainin
     cancelSegmentation: () => segment.cancel().then(() => undefined),
     makeLabels: (imageId, opts) => labels.makeLabels(imageId, opts),
     cancelLabels: () => labels.cancel().then(() => undefined),
-    exportVolume: (id) => segment.exportVolume(id),
+    exportVolume: (id, opts) => segment.exportVolume(id, opts),
+    statistics: (labelId) => segment.statistics(labelId),
     models: () => segment.models(),
     loadModel: (files) => segment.loadModelFiles(files),
     saveModel: (id) => segment.saveModel(id),

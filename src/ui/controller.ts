@@ -176,15 +176,19 @@ export class AppController {
     for (const f of g.nifti) {
       await this.loadVolume(f, tableText ? { labelTable: tableText } : {}).catch(() => undefined);
     }
+    // An NRRD / MetaImage header travels with its data file; one that names a missing file is told so by its reader.
+    for (const h of g.headers) {
+      await this.loadVolume(h, tableText ? { labelTable: tableText } : {}).catch(() => undefined);
+    }
     // Unrecognised files travel with a series (its reader names them in a warning) or, alone, to the
     // reader, which says what they are; beside NIfTI files they are named here.
-    if (g.series.length || (!g.nifti.length && g.other.length)) {
+    if (g.series.length || (!g.nifti.length && !g.headers.length && g.other.length)) {
       await this.loadVolume([...g.series, ...g.other], { role: 'image' }).catch(() => undefined);
     } else if (g.other.length) {
       const names = g.other.slice(0, 3).map((f) => f.name).join(', ') + (g.other.length > 3 ? ', …' : '');
-      this.store.pushMessage('warning', `${g.other.length} file${g.other.length === 1 ? ' is' : 's are'} neither NIfTI nor DICOM and ${g.other.length === 1 ? 'was' : 'were'} not loaded: ${names}.`);
+      this.store.pushMessage('warning', `${g.other.length} file${g.other.length === 1 ? ' is' : 's are'} neither NIfTI, NRRD, MetaImage nor DICOM and ${g.other.length === 1 ? 'was' : 'were'} not loaded: ${names}.`);
     }
-    if (!g.nifti.length && !g.series.length && !g.other.length && g.tables.length) {
+    if (!g.nifti.length && !g.headers.length && !g.series.length && !g.other.length && g.tables.length) {
       this.store.pushMessage('error', `${g.tables[0].name} looks like a label table; drop it together with its label map.`);
     }
   }

@@ -2,12 +2,16 @@
  * Reading a drop or a file-picker selection: files and whole folders (a DICOM series is usually a
  * folder), grouped by content (the first bytes: NIfTI header, gzip, "DICM"), never by name — a DICOM
  * folder's files are often called "IM0001", "series.001" or "CT.1.3.12.2": NIfTI files are loaded one
- * by one, DICOM files together as one series, label tables (.txt, .json, .label, .lut) name the label maps.
+ * by one, DICOM files together as one series, an NRRD or MetaImage header with the data file it names
+ * (.nhdr + .raw.gz, .mhd + .zraw), label tables (.txt, .json, .label, .lut) name the label maps.
  */
+import { detachedDataName } from '../core/data/read-files';
 import { sniff } from '../core/data/sniff';
 
 export interface DropGroups {
   nifti: File[];
+  /** Each NRRD / MetaImage header, with its detached data file when it names one that was dropped. */
+  headers: File[][];
   /** Files that start like DICOM. */
   series: File[];
   tables: File[];
@@ -20,14 +24,42 @@ const TABLE = /\.(txt|json|label|lut|ctbl)$/i;
 /** What operating systems leave in folders; never a scan. */
 const CLUTTER = /(^|\/)(\.ds_store|thumbs\.db|desktop\.ini|\._[^/]*)$/i;
 
-async function head(f: File): Promise<Uint8Array> {
-  return new Uint8Array(await f.slice(0, 352).arrayBuffer());
+async function head(f: File, bytes = 352): Promise<Uint8Array> {
+  return new Uint8Array(await f.slice(0, bytes).arrayBuffer());
+}
+
+const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
+
+/** The data file a header names, among the dropped files (exact name, else ignoring case). */
+async function dataFileOf(header: File, kind: 'nrrd' | 'metaimage', files: File[]): Promise<File | undefined> {
+  let name: string | undefined;
+  try {
+    name = detachedDataName({ name: header.name, bytes: await head(header, 65536) }, kind);
+  } catch {
+    return undefined; // a damaged header: its reader says what is wrong when it is loaded
+  }
+  if (!name) return undefined;
+  return files.find((f) => base(f.name) === name) ?? files.find((f) => base(f.name).toLowerCase() === name.toLowerCase());
 }
 
 export async function groupFiles(files: File[]): Promise<DropGroups> {
-  const g: DropGroups = { nifti: [], series: [], tables: [], other: [] };
+  const g: DropGroups = { nifti: [], headers: [], series: [], tables: [], other: [] };
+  const headers: { f: File; kind: 'nrrd' | 'metaimage' }[] = [];
+  const rest: File[] = [];
   for (const f of files) {
     if (CLUTTER.test(f.name)) continue;
+    const kind = sniff(await head(f)).kind;
+    if (kind === 'nrrd' || kind === 'metaimage') headers.push({ f, kind });
+    else rest.push(f);
+  }
+  const paired = new Set<File>();
+  for (const h of headers) {
+    const data = await dataFileOf(h.f, h.kind, rest);
+    if (data) paired.add(data);
+    g.headers.push(data ? [h.f, data] : [h.f]);
+  }
+  for (const f of rest) {
+    if (paired.has(f)) continue;
     const kind = sniff(await head(f)).kind;
     if (kind === 'dicom') g.series.push(f);
     else if (kind === 'gzip' || kind === 'nifti1' || kind === 'nifti2' || kind === 'nifti-pair' || kind === 'analyze') g.nifti.push(f);

@@ -2,7 +2,9 @@
  * Segmentation from the UI and from `window.workbench`: models (list, load, save, download), segmenting a
  * scan with progress and cancel, results (volumes, Dice/IoU), corrections with the drawing tools, export.
  */
-import type { ModelSummary, SegmentOptions, SegmentResultInfo } from '../api/types';
+import type { ExportFormat, ExportOptions, ModelSummary, OrganStatistics, SegmentOptions, SegmentResultInfo } from '../api/types';
+import { EXPORT_EXTENSIONS, stripVolumeExtension } from '../core/data/export';
+import { statisticsCsv, statisticsJson } from '../core/metrics/statistics';
 import type { EngineEvent } from '../worker/protocol';
 import type { AppController } from './controller';
 import { reportFailure, showFailure } from './failures';
@@ -53,6 +55,7 @@ export class SegmentController {
         if (r.map) await this.app.addLoaded(r.map);
       });
       this.seg.addResult({ ...r.result, model: model ?? '', imageId });
+      await this.statistics(r.result.labelId).catch(showFailure);
       const dice = r.result.dice ? ` Dice: ${Object.entries(r.result.dice).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.` : '';
       useAppStore.getState().pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s.${dice}`);
       return r.result;
@@ -68,17 +71,42 @@ export class SegmentController {
     return this.app.engine.cancelSegmentation();
   }
 
-  exportVolume(id: string): Promise<Uint8Array> {
-    return this.app.engine.exportVolume(id);
+  exportVolume(id: string, opts?: ExportOptions): Promise<Uint8Array> {
+    return this.app.engine.exportVolume(id, opts);
   }
 
-  /** Downloads a volume as .nii.gz in its own grid, and a label map's table beside it. */
-  async download(id: string): Promise<void> {
+  /** Per-organ statistics of a label map; also kept in the store for the results table. */
+  async statistics(labelId: string): Promise<OrganStatistics[]> {
+    const rows = await this.app.engine.statistics(labelId);
+    this.seg.setStatistics(labelId, rows);
+    return rows;
+  }
+
+  /** Downloads a volume in its own grid (.nii.gz, .nrrd or .mha), and a label map's table beside it. */
+  async download(id: string, format: ExportFormat = 'nifti'): Promise<void> {
     const info = useAppStore.getState().volumes.find((v) => v.id === id);
     if (!info) return;
-    const base = info.name.replace(/\.nii(\.gz)?$/i, '');
-    downloadBytes(`${base}.nii.gz`, await this.exportVolume(id));
-    if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
+    try {
+      const base = stripVolumeExtension(info.name);
+      downloadBytes(`${base}${EXPORT_EXTENSIONS[format]}`, await this.exportVolume(id, { format }));
+      if (info.role === 'label') downloadBytes(`${base}.labels.txt`, await this.app.engine.labelTableText(id), 'text/plain');
+    } catch (e) {
+      showFailure(e);
+    }
+  }
+
+  /** Downloads a label map's statistics as CSV or as JSON (TotalSegmentator's `statistics.json` shape). */
+  async downloadStatistics(labelId: string, kind: 'csv' | 'json'): Promise<void> {
+    const info = useAppStore.getState().volumes.find((v) => v.id === labelId);
+    if (!info) return;
+    try {
+      const rows = await this.statistics(labelId);
+      const base = `${stripVolumeExtension(info.name)}.statistics`;
+      if (kind === 'csv') downloadBytes(`${base}.csv`, statisticsCsv(rows), 'text/csv');
+      else downloadBytes(`${base}.json`, statisticsJson(rows), 'application/json');
+    } catch (e) {
+      showFailure(e);
+    }
   }
 
   // ---- corrections ----
@@ -112,6 +140,7 @@ export class SegmentController {
       const info = await this.app.engine.replaceLabelData(id, nifti.slice(0));
       await this.app.replaceLoaded(info, nifti);
       useAppStore.getState().pushMessage('info', `Kept the edits to ${info.name}.`);
+      if (this.seg.statistics[id]) await this.statistics(id);
     } catch (e) {
       reportFailure(e);
     } finally {

@@ -54,6 +54,7 @@ const api: EngineApi = {
   makeLabels: forward('makeLabels'),
   cancelLabels: forward('cancelLabels'),
   exportVolume: forward('exportVolume'),
+  statistics: forward('statistics'),
   labelTableText: forward('labelTableText'),
   replaceLabelData: forward('replaceLabelData'),
   models: forward('models'),

@@ -1,5 +1,5 @@
-/** gzip through fflate, with the integrity checks fflate leaves out (CRC-32 and length). */
-import { Gunzip, gunzipSync, gzipSync } from 'fflate';
+/** gzip and zlib through fflate, with the integrity checks fflate leaves out (gzip's CRC-32 and length, zlib's Adler-32). */
+import { Gunzip, gunzipSync, gzipSync, unzlibSync, zlibSync } from 'fflate';
 import { WorkbenchError } from '../errors';
 
 let crcTable: Uint32Array | undefined;
@@ -92,4 +92,57 @@ export function gunzipChecked(gz: Uint8Array, fileName: string): Uint8Array {
 
 export function gzip(bytes: Uint8Array, level: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
   return gzipSync(bytes, { level });
+}
+
+/** Adler-32, as stored at the end of a zlib stream (RFC 1950). */
+export function adler32(bytes: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  // 5552 bytes is the longest run before b can pass 2^53 / overflow the modulus (zlib's NMAX).
+  for (let at = 0; at < bytes.length; ) {
+    const end = Math.min(bytes.length, at + 5552);
+    for (; at < end; at++) {
+      a += bytes[at];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/**
+ * Decompresses a zlib stream (RFC 1950: MetaImage's CompressedData). Throws `truncated-gzip` naming the
+ * file and `what` (e.g. "its compressed voxels") when the stream ends early, is not zlib, or its Adler-32
+ * does not match.
+ */
+export function unzlibChecked(z: Uint8Array, fileName: string, what = 'its zlib-compressed data'): Uint8Array {
+  if (z.length < 6) throw new WorkbenchError('truncated-gzip', `${fileName} is truncated: ${what} (zlib) hold only ${z.length} bytes; a zlib stream has at least 6.`, { file: fileName });
+  let out: Uint8Array;
+  try {
+    out = unzlibSync(z);
+  } catch (e) {
+    const why = (e as Error).message;
+    throw new WorkbenchError(
+      'truncated-gzip',
+      /unexpected EOF/i.test(why)
+        ? `${fileName} is truncated: ${what} (zlib) end early after ${z.length} bytes. The file was probably cut short; fetch it again.`
+        : `${fileName} could not be decompressed: ${what} should be a zlib stream but ${why}; the file is damaged.`,
+      { file: fileName, cause: e },
+    );
+  }
+  const stored = new DataView(z.buffer, z.byteOffset + z.length - 4, 4).getUint32(0, false);
+  const found = adler32(out);
+  if (stored !== found) {
+    throw new WorkbenchError(
+      'truncated-gzip',
+      `${fileName} is damaged: ${what} (zlib) decompress to ${out.length} bytes whose Adler-32 is ${found.toString(16)}, but the stream says ${stored.toString(16)}. Fetch the file again.`,
+      { file: fileName },
+    );
+  }
+  return out;
+}
+
+export function zlib(bytes: Uint8Array, level: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
+  return zlibSync(bytes, { level });
 }

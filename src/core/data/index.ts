@@ -1,5 +1,5 @@
 /**
- * Public surface of the data layer: files → `Volume` (NIfTI, DICOM), checks, reorientation,
+ * Public surface of the data layer: files → `Volume` (NIfTI, NRRD, MetaImage, DICOM), exports, checks, reorientation,
  * resampling, intensity windows, label tables. A `Volume` stores voxel (i, j, k) at
  * `i + nx*(j + ny*k)`, i.e. the NDHWC tensor `[1, nz, ny, nx, 1]` without a copy.
  */
@@ -12,12 +12,22 @@ export { applyAffine, invertAffine, multiply4 } from './affine';
 export { readNifti } from './nifti-read';
 export type { WriteNiftiOptions } from './nifti-write';
 export { writeNifti } from './nifti-write';
+export type { ReadNrrdOptions } from './nrrd-read';
+export { readNrrd } from './nrrd-read';
+export type { WriteNrrdOptions } from './nrrd-write';
+export { writeNrrd } from './nrrd-write';
+export type { ReadMetaImageOptions } from './metaimage-read';
+export { readMetaImage } from './metaimage-read';
+export type { WriteMetaImageOptions } from './metaimage-write';
+export { writeMetaImage } from './metaimage-write';
+export type { ExportFormat, ExportRequest } from './export';
+export { EXPORT_EXTENSIONS, EXPORT_FORMATS, exportBytes, stripVolumeExtension } from './export';
 
 export type { DicomFile } from './dicom-slice';
 export { readDicomSeries } from './dicom-series';
 
 export type { InputFile } from './read-files';
-export { readVolumeFiles } from './read-files';
+export { detachedDataName, readVolumeFiles } from './read-files';
 export type { ContentKind } from './sniff';
 export { describeContent, sniff } from './sniff';
 

@@ -16,6 +16,7 @@ import {
   type NiftiDatatype,
 } from './nifti-types';
 import { describeContent, isGzip, sniff, toBytes } from './sniff';
+import { convertInt64 } from './voxel-bytes';
 import { formatDims, spacingFromAffine, type Vec3, type Volume, type VoxelArray } from './volume';
 
 type Header = NIFTI1 | NIFTI2;
@@ -214,20 +215,6 @@ function checkPlausibleSpacing(spacing: Vec3, fileName: string, warnings: string
   if (odd >= 0) {
     warnings.push(`${fileName} has voxels of ${spacing.map((s) => describeNumber(s)).join(' × ')} mm; a size outside 0.01–100 mm usually means wrong units or a damaged header.`);
   }
-}
-
-/** 64-bit integers become Int32Array when every value fits, else Float64Array (exact below 2^53). */
-function convertInt64(bytes: Uint8Array, signed: boolean): Int32Array | Float64Array {
-  const n = bytes.length / 8;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const wide = new Float64Array(n);
-  let fits = true;
-  for (let i = 0; i < n; i++) {
-    const v = Number(signed ? view.getBigInt64(i * 8, true) : view.getBigUint64(i * 8, true));
-    wide[i] = v;
-    if (v < -2147483648 || v > 2147483647) fits = false;
-  }
-  return fits ? Int32Array.from(wide) : wide;
 }
 
 function readVoxels(raw: Uint8Array, h: Header, t: NiftiDatatype, count: number, little: boolean, fileName: string): VoxelArray {

@@ -35,9 +35,9 @@ describe('readVolumeFiles dispatches by content, not by name', () => {
 describe('readVolumeFiles errors', () => {
   it('a PNG, a text file, an empty file: named, with what they look like', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, 0, 0, 0, 13]);
-    await rejectsWith(readVolumeFiles([{ name: 'photo.png', bytes: png }]), 'bad-file-type', /^photo\.png is neither NIfTI nor DICOM: expected .* found a PNG image\.$/);
+    await rejectsWith(readVolumeFiles([{ name: 'photo.png', bytes: png }]), 'bad-file-type', /^photo\.png is neither NIfTI, NRRD, MetaImage nor DICOM: expected .* found a PNG image\.$/);
     const txt = new TextEncoder().encode('1 spleen\n2 kidney_right\n');
-    await rejectsWith(readVolumeFiles([{ name: 'ct.nii', bytes: txt }]), 'bad-file-type', /ct\.nii is neither NIfTI nor DICOM.*a text file starting "1 spleen"/);
+    await rejectsWith(readVolumeFiles([{ name: 'ct.nii', bytes: txt }]), 'bad-file-type', /ct\.nii is neither NIfTI, NRRD, MetaImage nor DICOM.*a text file starting "1 spleen"/);
     await rejectsWith(readVolumeFiles([{ name: 'zero.nii', bytes: new Uint8Array(0) }]), 'bad-file-type', /zero\.nii .* found an empty file/);
   });
 

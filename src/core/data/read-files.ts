@@ -1,12 +1,16 @@
 /**
- * Opens whatever the user dropped: one NIfTI file (.nii / .nii.gz, either version) or the files
- * of a DICOM series, recognised by content (gzip magic, NIfTI header size in either byte order,
- * "DICM" at byte 128), not by extension.
+ * Opens whatever the user dropped: one NIfTI file (.nii / .nii.gz, either version), one NRRD or MetaImage
+ * file (.nrrd, .mha, or a detached header .nhdr / .mhd with its data file), or the files of a DICOM series,
+ * recognised by content (gzip magic, NIfTI header size in either byte order, "NRRD000N", a MetaIO
+ * "ObjectType = Image" header, "DICM" at byte 128), not by extension.
  */
 import { WorkbenchError } from '../errors';
 import { readDicomSeries } from './dicom-series';
 import type { DicomFile } from './dicom-slice';
+import { baseName } from './header-text';
+import { metaImageDataFileName, readMetaImage } from './metaimage-read';
 import { readNifti, type ReadNiftiOptions } from './nifti-read';
+import { nrrdDataFileName, readNrrd } from './nrrd-read';
 import { describeContent, sniff, toBytes } from './sniff';
 import type { Volume } from './volume';
 
@@ -15,7 +19,7 @@ export interface InputFile {
   bytes: ArrayBuffer | Uint8Array;
 }
 
-type Sorted = { nifti: InputFile[]; dicom: DicomFile[]; other: InputFile[] };
+type Sorted = { nifti: InputFile[]; dicom: DicomFile[]; headers: (InputFile & { kind: 'nrrd' | 'metaimage' })[]; other: InputFile[] };
 
 /** Names that folders carry along and that are never scans. */
 function isClutter(name: string): boolean {
@@ -24,10 +28,11 @@ function isClutter(name: string): boolean {
 }
 
 function classify(files: InputFile[]): Sorted {
-  const out: Sorted = { nifti: [], dicom: [], other: [] };
+  const out: Sorted = { nifti: [], dicom: [], headers: [], other: [] };
   for (const f of files) {
     const kind = sniff(toBytes(f.bytes)).kind;
     if (kind === 'dicom') out.dicom.push(f);
+    else if (kind === 'nrrd' || kind === 'metaimage') out.headers.push({ ...f, kind });
     else if (kind === 'gzip' || kind.startsWith('nifti') || kind === 'analyze') out.nifti.push(f);
     else out.other.push(f);
   }
@@ -39,16 +44,59 @@ function list(files: InputFile[], max = 3): string {
   return names.join(', ') + (files.length > max ? `, … (${files.length} in all)` : '');
 }
 
+/** The detached data file a header names, if any (NRRD `data file:`, MetaImage `ElementDataFile`). */
+export function detachedDataName(f: InputFile, kind: 'nrrd' | 'metaimage'): string | undefined {
+  const b = toBytes(f.bytes);
+  return kind === 'nrrd' ? nrrdDataFileName(b, f.name) : metaImageDataFileName(b, f.name);
+}
+
+/** The file among `files` whose name (without folders) is `name`: exactly, else ignoring case. */
+function findByName(files: InputFile[], name: string): InputFile | undefined {
+  return files.find((f) => baseName(f.name) === name) ?? files.find((f) => baseName(f.name).toLowerCase() === name.toLowerCase());
+}
+
+/** An NRRD or MetaImage file, with its detached data file paired by the name its header gives. */
+function readHeaderFormat(sorted: Sorted, opts: ReadNiftiOptions): Volume {
+  const { headers, nifti, dicom, other } = sorted;
+  if (headers.length > 1) {
+    throw new WorkbenchError('bad-argument', `Expected one scan but found ${headers.length} NRRD/MetaImage headers (${list(headers)}); open them one at a time, each with its data file.`);
+  }
+  const h = headers[0];
+  if (dicom.length > 0) throw new WorkbenchError('bad-argument', `Expected one scan but found ${h.name} and ${dicom.length} DICOM files (${list(dicom)}); open one at a time.`);
+  const rest = [...nifti, ...other];
+  const dataName = detachedDataName(h, h.kind);
+  const data = dataName === undefined ? undefined : findByName(rest, dataName);
+  const code = h.kind === 'nrrd' ? 'bad-nrrd' : 'bad-metaimage';
+  if (dataName !== undefined && !data) {
+    const given = rest.filter((f) => !isClutter(f.name));
+    throw new WorkbenchError(
+      code,
+      `${h.name} is a detached header: expected its voxels in "${dataName}" beside it, found ${given.length ? `only ${list(given)}` : 'no other file'}. Open the header and its data file together (drop both).`,
+      { file: h.name },
+    );
+  }
+  const stray = rest.filter((f) => f !== data && !isClutter(f.name));
+  if (stray.length) {
+    throw new WorkbenchError('bad-argument', `Expected one scan but found ${h.name}${data ? ` and its data file ${data.name}` : ''} together with other files (${list(stray)}); open the scan alone.`);
+  }
+  const detached = data ? { data: { name: data.name, bytes: toBytes(data.bytes) } } : {};
+  const read = h.kind === 'nrrd' ? readNrrd : readMetaImage;
+  return read(toBytes(h.bytes), h.name, { ...detached, ...(opts.checkHeader ? { checkHeader: opts.checkHeader } : {}) });
+}
+
 /**
- * Reads one volume from the given files: a single NIfTI file, or a DICOM series (other files
+ * Reads one volume from the given files: a single NIfTI file, an NRRD or MetaImage file (a detached header
+ * with the data file it names), or a DICOM series (other files
  * in a dropped folder are left out when DICOM files are there: hidden files and READMEs silently,
  * anything else with a warning in `warnings`).
  * Throws `WorkbenchError`: bad-file-type (names each unrecognised file and what it looks like),
  * bad-argument (nothing given, or several scans at once), and the readers' own errors.
  */
 export async function readVolumeFiles(files: InputFile[], opts: ReadNiftiOptions = {}): Promise<Volume> {
-  if (files.length === 0) throw new WorkbenchError('bad-argument', 'No files were given; expected one NIfTI file (.nii or .nii.gz) or the files of one DICOM series.');
-  const { nifti, dicom, other } = classify(files);
+  if (files.length === 0) throw new WorkbenchError('bad-argument', 'No files were given; expected one NIfTI file (.nii or .nii.gz), one NRRD or MetaImage file (with its data file), or the files of one DICOM series.');
+  const sorted = classify(files);
+  if (sorted.headers.length > 0) return readHeaderFormat(sorted, opts);
+  const { nifti, dicom, other } = sorted;
   if (nifti.length > 1) {
     throw new WorkbenchError('bad-argument', `Expected one scan but found ${nifti.length} NIfTI files (${list(nifti)}); open them one at a time.`);
   }
@@ -74,7 +122,7 @@ export async function readVolumeFiles(files: InputFile[], opts: ReadNiftiOptions
   const more = other.length > 1 ? ` (and ${other.length - 1} other file${other.length > 2 ? 's' : ''} that are not scans either)` : '';
   throw new WorkbenchError(
     'bad-file-type',
-    `${f.name} is neither NIfTI nor DICOM: expected a NIfTI-1/-2 file (.nii, .nii.gz) or DICOM files ("DICM" at byte 128), found ${describeContent(toBytes(f.bytes))}${more}.`,
+    `${f.name} is neither NIfTI, NRRD, MetaImage nor DICOM: expected a NIfTI-1/-2 file (.nii, .nii.gz), an NRRD file ("NRRD000N"), a MetaImage header ("ObjectType = Image") or DICOM files ("DICM" at byte 128), found ${describeContent(toBytes(f.bytes))}${more}.`,
     { file: f.name },
   );
 }

@@ -1,9 +1,12 @@
 /**
- * Recognises file contents by their bytes (magic numbers, header sizes), never by name alone,
- * and describes unrecognised content in words for error messages.
+ * Recognises file contents by their bytes (magic numbers, header sizes, a text header's first keys), never
+ * by name alone, and describes unrecognised content in words for error messages.
  */
+import { isMetaImage } from './metaimage-read';
+import { isNrrd } from './nrrd-read';
 
-export type ContentKind = 'gzip' | 'nifti1' | 'nifti2' | 'nifti-pair' | 'analyze' | 'dicom' | 'unknown';
+/** 'nrrd': "NRRD000N" magic (.nrrd or a detached .nhdr); 'metaimage': a MetaIO text header (.mha or .mhd). */
+export type ContentKind = 'gzip' | 'nifti1' | 'nifti2' | 'nifti-pair' | 'analyze' | 'dicom' | 'nrrd' | 'metaimage' | 'unknown';
 
 export interface Sniffed {
   kind: ContentKind;
@@ -68,6 +71,8 @@ export function sniff(b: Uint8Array): Sniffed {
   if (b.length >= 132 && ascii(b, 128, 4) === 'DICM') return { kind: 'dicom' };
   const n = sniffNifti(b);
   if (n) return n;
+  if (isNrrd(b)) return { kind: 'nrrd' };
+  if (isMetaImage(b)) return { kind: 'metaimage' };
   if (looksLikeRawDicom(b)) return { kind: 'dicom', rawDicom: true };
   return { kind: 'unknown' };
 }
@@ -81,8 +86,6 @@ const MAGICS: [string | number[], string][] = [
   [[0x49, 0x49, 0x2a, 0x00], 'a TIFF image'],
   [[0x4d, 0x4d, 0x00, 0x2a], 'a TIFF image'],
   ['BM', 'a BMP image'],
-  ['NRRD', 'an NRRD volume (convert it to NIfTI first)'],
-  ['ObjectType', 'a MetaImage (.mha/.mhd) file (convert it to NIfTI first)'],
   [[0x1f, 0x8b], 'gzip-compressed data'],
   [[0x42, 0x5a, 0x68], 'a bzip2 archive'],
   [[0x37, 0x7a, 0xbc, 0xaf], 'a 7-Zip archive'],
@@ -120,6 +123,8 @@ export function describeContent(b: Uint8Array): string {
   if (s.kind === 'nifti2') return 'a NIfTI-2 file';
   if (s.kind === 'nifti-pair') return 'the header of a NIfTI .hdr/.img pair';
   if (s.kind === 'analyze') return 'an Analyze 7.5 header';
+  if (s.kind === 'nrrd') return 'an NRRD file';
+  if (s.kind === 'metaimage') return 'a MetaImage (.mha/.mhd) header';
   for (const [m, words] of MAGICS) if (startsWith(b, m)) return words;
   const text = textPreview(b);
   if (text) return text;

@@ -12,8 +12,10 @@ import type { WorkbenchErrorCode } from '../errors';
 import type { PresetName } from '../networks/presets';
 import type { LossName } from '../losses/loss-names';
 import type { NamedBytes } from './load-volume';
+import type { OrganStatistics } from '../metrics/statistics';
+import type { ExportFormat } from '../data/export';
 
-export type { BackendName, NamedBytes, PresetName };
+export type { BackendName, ExportFormat, NamedBytes, OrganStatistics, PresetName };
 
 /** 'map' (an extension): a continuous map derived from an image, e.g. a probability map; `imageId` names it. */
 export type Role = 'image' | 'label' | 'map';
@@ -179,6 +181,11 @@ export interface SegmentProgressInfo {
   etaMs?: number;
 }
 
+export interface ExportOptions {
+  /** 'nifti' (default, .nii.gz), 'nrrd' (gzip encoding), 'mha' (MetaImage, zlib); 'dicom-seg' is not in this build. */
+  format?: ExportFormat;
+}
+
 // ---- Labels without supervision ----
 
 export type AutoStructure = 'body' | 'lungs' | 'bone';
@@ -287,8 +294,16 @@ export interface EngineProtocol {
   makeLabels(imageId: string, opts: MakeLabelsOptions): Awaitable<LoadedVolume>;
   /** Stops a running makeLabels (it rejects with code "cancelled"); false when none runs. */
   cancelLabels(): Awaitable<boolean>;
-  /** A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"). */
-  exportVolume(id: string): Awaitable<Uint8Array>;
+  /**
+   * A volume's bytes in its own grid: `.nii.gz` by default (label maps as uint8 with intent "label"),
+   * a gzip-encoded `.nrrd` or a zlib-compressed `.mha` when asked for (see `ExportOptions`).
+   */
+  exportVolume(id: string, opts?: ExportOptions): Awaitable<Uint8Array>;
+  /**
+   * Per-organ statistics of a label map (one row per label present, ascending, background excluded):
+   * voxels, mL, mean/SD/min/max HU of its image, centroid and bounding box in RAS mm.
+   */
+  statistics(labelId: string): Awaitable<OrganStatistics[]>;
   /** "index name" lines for a label map (the table that goes with an export). */
   labelTableText(id: string): Awaitable<string>;
   /** Replaces a label map's voxels with an edited version (a NIfTI on the same grid). */

@@ -3,12 +3,13 @@
  * volumes; training and inference are added beside it. Every method takes and returns plain data.
  */
 import type {
-  BackendStatus, EngineEvent, EngineInitOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, LoadedVolume, LoadOptions, ModelBytes,
-  MakeLabelsOptions, ModelSummary, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
+  BackendStatus, EngineEvent, EngineInitOptions, EngineListener, EngineProtocol, ErrorMapSnapshot, ExportOptions, LoadedVolume, LoadOptions, ModelBytes,
+  MakeLabelsOptions, ModelSummary, OrganStatistics, SegmentOptions, SegmentReply, TrainingStatus, TrainOptions, TrainRun, VolumeInfo,
 } from './contract';
 import type { Device } from '../backend/device';
 import { initBackend } from '../backend/select';
-import { checkLabelMatchesImage, DEMO_LABELS, labelArray, readNifti, realValues, writeNifti, type LabelTable, type Volume } from '../data';
+import { checkLabelMatchesImage, DEMO_LABELS, exportBytes, labelArray, readNifti, realValues, writeNifti, type LabelTable, type Volume } from '../data';
+import { organStatistics } from '../metrics/statistics';
 import { errorMessage, WorkbenchError } from '../errors';
 import { modelFromTraining, ModelRegistry, type ModelFile, type ModelInfo } from './models';
 import { Segmenter } from './segmenter';
@@ -155,10 +156,18 @@ export class Engine implements EngineProtocol {
     return this.labeller.cancel();
   }
 
-  /** A volume as .nii.gz bytes in its own grid (label maps as uint8 with intent "label"). */
-  exportVolume(id: string): Uint8Array {
+  /** A volume's bytes in its own grid: .nii.gz (default; label maps as uint8 with intent "label"), .nrrd or .mha. */
+  exportVolume(id: string, opts: ExportOptions = {}): Uint8Array {
     const { volume, info } = this.store.get(id);
-    return writeNifti(volume, { gzip: true, intent: info.role === 'label' ? 'label' : 'image' });
+    return exportBytes(volume, { intent: info.role === 'label' ? 'label' : 'image', ...(opts.format ? { format: opts.format } : {}) });
+  }
+
+  /** Per-organ statistics of a label map, with the HU of the image it is attached to (see `organStatistics`). */
+  statistics(labelId: string): OrganStatistics[] {
+    const { volume, info } = this.store.get(labelId);
+    if (info.role !== 'label') throw new WorkbenchError('bad-argument', `${info.name} is a ${info.role} volume, not a label map; statistics are per organ of a label map.`);
+    const image = info.imageId && this.store.has(info.imageId) ? this.store.get(info.imageId).volume : undefined;
+    return organStatistics(labelArray(volume), image?.data, volume.dims, volume.affine, info.labels ?? {}, image ? { scale: image.scale } : {});
   }
 
   /** "index name" lines for a label map (the table that goes with an export). */

@@ -4,3 +4,5 @@ export { confusionCounts } from './confusion';
 export type { PerClass } from './overlap';
 export { computeDice, computeIoU, DiceMetric, meanIgnoringNaN } from './overlap';
 export { classCounts, volumesMl } from './volumes';
+export type { OrganStatistics, OrganStatisticsJson, StatisticsOptions } from './statistics';
+export { organStatistics, statisticsCsv, statisticsJson } from './statistics';

@@ -41,7 +41,7 @@ export function DropZone({ onFiles }: { onFiles: (files: File[]) => void }) {
   }, [onFiles]);
   return over ? (
     <div className="drop-overlay" data-testid="drop.overlay">
-      <div>Drop NIfTI files (.nii, .nii.gz), a DICOM folder, or a label map with its table</div>
+      <div>Drop NIfTI (.nii, .nii.gz), NRRD (.nrrd, .nhdr + data) or MetaImage (.mha, .mhd + .raw) files, a DICOM folder, or a label map with its table</div>
     </div>
   ) : null;
 }
