@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedModel } from '../core/engines/models';
 import { errorMessage } from '../core/errors';
 import { resolveCases, UsageError } from './batch/cases';
-import { BATCH_FORMATS, checkFormat, checkStats } from './batch/outputs';
+import { BATCH_FORMATS, checkFormat } from './batch/outputs';
 import { Progress } from './batch/progress';
 import { resolveShard, shardCases } from './batch/shard';
 import { readRecord, STATE_DIR } from './batch/state';
@@ -32,7 +32,7 @@ const USAGE = `usage:
       --model ID|DIR      a shipped model's id (ctseg models) or a folder with model.json + weights.bin
                           (default: the first shipped model)
       --format F          ${BATCH_FORMATS.join('|')} (default nifti)
-      --stats             per-organ statistics, <case>-statistics.json
+      --stats             per-organ statistics (volume, HU, centroid, box), <case>-statistics.json
       --shard I/N         run shard I of N (0 ≤ I < N); also from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT,
                           or JOB_COMPLETION_INDEX with --shard-count N (or CTSEG_SHARD_COUNT)
       --backend B         webgpu|wasm|cpu (default: a hardware GPU through WebGPU, else wasm)
@@ -112,7 +112,6 @@ async function segment(argv: string[]): Promise<number> {
   // Everything that can be wrong with the command is found before the backend starts.
   if (!a.out) throw new UsageError('--out DIR is required: the folder for the segmentations and summary.csv.');
   const format = checkFormat(a.format!);
-  checkStats(a.stats!);
   const shard = resolveShard({ shard: a.shard, shardCount: a['shard-count'] });
   const all = resolveCases(positionals);
   const cases = shardCases(all, shard);

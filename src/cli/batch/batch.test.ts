@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNifti, writeNifti, type Volume } from '../../core/data';
+import { readNifti, readVolumeFiles, writeNifti, type Volume } from '../../core/data';
 import { repoFile, repoPath } from '../../core/data/testing/repo-files';
 import { parse } from 'csv-parse/sync';
 
@@ -144,10 +144,47 @@ describe('ctseg segment', () => {
     expect(csv(join(out, 'summary.csv')).map((r) => [r.case, r.status])).toEqual([['crop', 'done'], ['full', 'done']]);
   });
 
+  it('writes NRRD and MetaImage label maps and per-organ statistics', async () => {
+    const [nrrd, mha] = [join(tmp, 'out-nrrd'), join(tmp, 'out-mha')];
+    const runs = await Promise.all([
+      ctseg(['segment', 'crop.nii.gz', '--out', nrrd, '--backend', 'wasm', '--format', 'nrrd', '--stats']),
+      ctseg(['segment', 'crop.nii.gz', '--out', mha, '--backend', 'wasm', '--format', 'mha']),
+    ]);
+    for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
+    const read = async (file: string) => readVolumeFiles([{ name: file, bytes: readFileSync(file) }]);
+    const a = await read(join(nrrd, 'crop-seg.nrrd'));
+    const b = await read(join(mha, 'crop-seg.mha'));
+    const crop = readNifti(readFileSync(join(tmp, 'crop.nii.gz')), 'crop.nii.gz');
+    expect(a.dims).toEqual(crop.dims);
+    expect(Array.from(a.affine)).toEqual(Array.from(crop.affine).map((x) => expect.closeTo(x, 4)));
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
+    expect(existsSync(join(mha, 'crop-statistics.json'))).toBe(false);
+
+    // The statistics against the label map and the scan, computed here.
+    const stats = JSON.parse(readFileSync(join(nrrd, 'crop-statistics.json'), 'utf8')) as Record<string, { label: number; voxels: number; volumeMl: number; meanHu: number }>;
+    const row = csv(join(nrrd, 'summary.csv'))[0];
+    const voxelMl = crop.spacing[0] * crop.spacing[1] * crop.spacing[2] / 1000;
+    expect(Object.keys(stats).length).toBeGreaterThan(0);
+    for (const [name, s] of Object.entries(stats)) {
+      let n = 0;
+      let hu = 0;
+      for (let i = 0; i < a.data.length; i++) {
+        if (a.data[i] === s.label) {
+          n++;
+          hu += crop.data[i] * crop.scale.slope + crop.scale.inter;
+        }
+      }
+      expect(s.voxels).toBe(n);
+      expect(s.volumeMl).toBeCloseTo(n * voxelMl, 6);
+      expect(s.meanHu).toBeCloseTo(hu / n, 3);
+      expect(Number(row[`${name}_ml`])).toBeCloseTo(s.volumeMl, 1);
+    }
+  });
+
   it('refuses a wrong command before segmenting anything, with a sentence and exit status 2', async () => {
     const out = join(tmp, 'out-refused');
     const cases: [string[], RegExp][] = [
-      [['segment', 'cases.csv', '--out', out, '--format', 'nrrd'], /--format nrrd is not available in this build/],
+      [['segment', 'cases.csv', '--out', out, '--format', 'dicom-seg'], /--format dicom-seg is not available in this build: it writes nifti, nrrd, mha/],
       [['segment', 'cases.csv', '--out', out, '--shard', '2/2'], /shard 2 does not exist; shards are numbered 0 to 1/],
       [['segment', 'full.nii.gz', 'missing.nii.gz', '--out', out], /missing\.nii\.gz does not exist/],
       [['segment', 'full.nii.gz', '--out', out, '--model', 'no-such-model'], /--model no-such-model is neither a model folder nor a shipped model; shipped models: demo-organs4/],

@@ -5,8 +5,9 @@
  *
  * - A file is one case; its id is the file name without its extensions (.nii.gz, .nii, .nrrd, .nhdr, .mha,
  *   .mhd, .dcm, .gz).
- * - A folder holding only NIfTI files (.nii, .nii.gz, at its top level) is one case per file; any other folder
- *   is one case, read as a DICOM series (every file below it, hidden ones left out); its id is the folder name.
+ * - A folder holding only single-file volumes (.nii, .nii.gz, .nrrd, .mha, at its top level) is one case per
+ *   file; any other folder is one case, read as a DICOM series (every file below it, hidden ones left out; or
+ *   a detached .nhdr / .mhd header with its data file); its id is the folder name.
  * - A `.csv` file is a manifest: a header row naming the columns `case` and `path` (others are ignored), one
  *   case per row; a relative path is relative to the manifest's folder.
  *
@@ -38,7 +39,7 @@ export class UsageError extends Error {
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 const SCAN_EXTENSIONS = /(\.nii\.gz|\.nii|\.nrrd|\.nhdr|\.mha|\.mhd|\.dcm|\.gz)$/i;
-const NIFTI_NAME = /\.nii(\.gz)?$/i;
+const VOLUME_FILE_NAME = /\.(nii(\.gz)?|nrrd|mha)$/i;
 
 /** The id a file or folder name gives: extensions dropped, characters unfit for file names replaced by `_`. */
 export function caseIdFromName(name: string): string {
@@ -55,10 +56,10 @@ function nameOf(path: string): string {
   return basename(path.replace(/[\\/]+$/, ''));
 }
 
-/** The NIfTI files of a folder when it holds nothing else at its top level (hidden files aside). */
-function niftiFolderFiles(dir: string): string[] | undefined {
+/** The single-file volumes of a folder when it holds nothing else at its top level (hidden files aside). */
+function volumeFolderFiles(dir: string): string[] | undefined {
   const entries = readdirSync(dir, { withFileTypes: true }).filter((e) => !isHidden(e.name));
-  if (entries.length === 0 || !entries.every((e) => e.isFile() && NIFTI_NAME.test(e.name))) return undefined;
+  if (entries.length === 0 || !entries.every((e) => e.isFile() && VOLUME_FILE_NAME.test(e.name))) return undefined;
   return entries.map((e) => join(dir, e.name)).sort();
 }
 
@@ -98,7 +99,7 @@ export function resolveCases(inputs: string[], cwd = process.cwd()): BatchCase[]
     if (st.isFile() && /\.csv$/i.test(path)) cases.push(...readManifest(path));
     else if (st.isFile()) cases.push({ id: caseIdFromName(path), path, source: input });
     else if (st.isDirectory()) {
-      const files = niftiFolderFiles(path);
+      const files = volumeFolderFiles(path);
       if (files) cases.push(...files.map((f) => ({ id: caseIdFromName(f), path: f, source: `${input} (${nameOf(f)})` })));
       else cases.push({ id: caseIdFromName(path), path, source: input });
     } else throw new UsageError(`${input} is neither a file nor a folder.`);

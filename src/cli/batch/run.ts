@@ -4,10 +4,10 @@
  * component per class, as in the app), written (outputs.ts), recorded, and released. A case that fails is
  * recorded with its sentence and the batch goes on. The summary is rewritten after every case.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { basename, relative } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import type { Device } from '../../core/backend/device';
-import { readVolumeFiles, type InputFile } from '../../core/data';
+import { detachedDataName, readVolumeFiles, sniff, type InputFile } from '../../core/data';
 import type { LoadedModel } from '../../core/engines/models';
 import { segmentVolume } from '../../core/engines/predictor';
 import { errorMessage } from '../../core/errors';
@@ -51,11 +51,18 @@ export function jobKey(model: LoadedModel, format: BatchFormat, stats: boolean):
   return JSON.stringify({ model: model.info.id, trained: model.info.provenance.date ?? null, parameters: model.info.parameters, format, stats });
 }
 
+/** A case's files: a folder's files, or a file (with the data file a detached NRRD / MetaImage header names). */
 function inputFilesOf(c: BatchCase): InputFile[] {
   const paths = statSync(c.path).isDirectory() ? folderFiles(c.path) : [c.path];
+  if (paths.length === 1) {
+    const head = readFileSync(c.path);
+    const kind = sniff(new Uint8Array(head.buffer, head.byteOffset, head.length)).kind;
+    const data = kind === 'nrrd' || kind === 'metaimage' ? detachedDataName({ name: basename(c.path), bytes: head }, kind) : undefined;
+    if (data && existsSync(join(dirname(c.path), data))) paths.push(join(dirname(c.path), data));
+  }
   return paths.map((p) => {
     const b = readFileSync(p);
-    const name = paths.length === 1 && p === c.path ? basename(p) : `${basename(c.path)}/${relative(c.path, p)}`;
+    const name = statSync(c.path).isFile() ? basename(p) : `${basename(c.path)}/${relative(c.path, p)}`;
     return { name, bytes: new Uint8Array(b.buffer, b.byteOffset, b.length) };
   });
 }
