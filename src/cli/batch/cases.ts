@@ -9,7 +9,8 @@
  *   file; any other folder is one case, read as a DICOM series (every file below it, hidden ones left out; or
  *   a detached .nhdr / .mhd header with its data file); its id is the folder name.
  * - A `.csv` file is a manifest: a header row naming the columns `case` and `path` (others are ignored), one
- *   case per row; a relative path is relative to the manifest's folder.
+ *   case per row; a relative path is relative to the manifest's folder. A path that does not exist fails its
+ *   case when the case runs (a file named on the command line that does not exist stops the command).
  *
  * Ids must be usable in file names: letters, digits, `.`, `_`, `+`, `-`, starting with a letter or digit.
  * Ids taken from file or folder names have other characters replaced by `_`; a manifest's ids are used as
@@ -82,9 +83,8 @@ function readManifest(file: string): BatchCase[] {
       throw new UsageError(`${where}: case id "${id}" cannot start a file name; use letters, digits, ".", "_", "+" and "-", starting with a letter or digit.`);
     }
     if (!r.path) throw new UsageError(`${where}: case "${id}" has no path.`);
-    const path = resolve(dirname(file), r.path);
-    if (!existsSync(path)) throw new UsageError(`${where}: case "${id}" names ${r.path}, which does not exist (looked for ${path}).`);
-    return { id, path, source: where };
+    // A path that does not exist fails its case only (at scale, one missing scan must not stop the rest).
+    return { id, path: resolve(dirname(file), r.path), source: where };
   });
 }
 

@@ -10,7 +10,7 @@ import type { Device } from '../../core/backend/device';
 import { detachedDataName, readVolumeFiles, sniff, type InputFile } from '../../core/data';
 import type { LoadedModel } from '../../core/engines/models';
 import { segmentVolume } from '../../core/engines/predictor';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, WorkbenchError } from '../../core/errors';
 import { folderFiles, inputFingerprint, type BatchCase } from './cases';
 import { writeCaseOutputs, type BatchFormat } from './outputs';
 import type { Progress } from './progress';
@@ -53,6 +53,7 @@ export function jobKey(model: LoadedModel, format: BatchFormat, stats: boolean):
 
 /** A case's files: a folder's files, or a file (with the data file a detached NRRD / MetaImage header names). */
 function inputFilesOf(c: BatchCase): InputFile[] {
+  if (!existsSync(c.path)) throw new WorkbenchError('not-found', `${c.path} does not exist (${c.source}); expected a NIfTI, NRRD or MetaImage file or a DICOM folder.`, { file: c.path });
   const paths = statSync(c.path).isDirectory() ? folderFiles(c.path) : [c.path];
   if (paths.length === 1) {
     const head = readFileSync(c.path);
