@@ -10,12 +10,12 @@ import type { Device } from '../../core/backend/device';
 import { detachedDataName, readVolumeFiles, sniff, type InputFile } from '../../core/data';
 import type { LoadedModel } from '../../core/engines/models';
 import { segmentVolume } from '../../core/engines/predictor';
-import { errorMessage, WorkbenchError } from '../../core/errors';
+import { errorMessage, isWorkbenchError, WorkbenchError } from '../../core/errors';
 import { folderFiles, inputFingerprint, type BatchCase } from './cases';
 import { writeCaseOutputs, type BatchFormat } from './outputs';
 import type { Progress } from './progress';
 import type { Shard } from './shard';
-import { claimCase, isFinished, readRecord, writeRecord, type CaseLock, type CaseRecord } from './state';
+import { claimCase, failedForGood, isFinished, readRecord, writeRecord, type CaseLock, type CaseRecord } from './state';
 import { summaryName, writeSummary, type SummaryRow } from './summary';
 import { hostname } from 'node:os';
 
@@ -95,7 +95,8 @@ async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: st
     const stages = { read: (t1 - t0) / 1000, segment: (t2 - t1) / 1000, write: (t3 - t2) / 1000 };
     return { ...base, status: 'done', seconds: (t3 - t0) / 1000, stages, volumesMl, outputs, finishedAt: new Date().toISOString() };
   } catch (e) {
-    return { ...base, status: 'failed', seconds: (performance.now() - t0) / 1000, message: errorMessage(e), outputs: [], finishedAt: new Date().toISOString() };
+    const code = isWorkbenchError(e) ? e.code : undefined;
+    return { ...base, status: 'failed', seconds: (performance.now() - t0) / 1000, message: errorMessage(e), code, outputs: [], finishedAt: new Date().toISOString() };
   }
 }
 
@@ -119,7 +120,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const earlier = (r: CaseRecord | undefined, input: string): CaseRecord | undefined => {
     if (o.force || !r || r.job !== job) return undefined;
     if (isFinished(o.out, r, job)) return r;
-    if (r.status === 'failed' && !o.retryFailed && r.input === input) return r;
+    if (!o.retryFailed && failedForGood(r, input)) return r;
     return undefined;
   };
   const fingerprint = (c: BatchCase): string => {

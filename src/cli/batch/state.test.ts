@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimCase, isFinished, readRecord, STALE_MS, STATE_DIR, writeAtomic, writeRecord, type CaseRecord } from './state';
+import { claimCase, failedForGood, isFinished, readRecord, STALE_MS, STATE_DIR, writeAtomic, writeRecord, type CaseRecord } from './state';
 
 let out: string;
 beforeEach(() => {
@@ -76,6 +76,15 @@ describe('records and atomic writes', () => {
     expect(isFinished(out, r, 'j2')).toBe(false);
     expect(isFinished(out, rec({ status: 'failed' }), 'j1')).toBe(false);
     expect(readRecord(out, 'other')).toBeUndefined();
+  });
+
+  it('a failure is for good only when the input caused it and is unchanged', () => {
+    const failed = rec({ status: 'failed', code: 'truncated-gzip', input: 'size:mtime' });
+    expect(failedForGood(failed, 'size:mtime')).toBe(true);
+    expect(failedForGood(failed, 'other:mtime')).toBe(false);
+    expect(failedForGood({ ...failed, code: 'gpu-out-of-memory' }, 'size:mtime')).toBe(false);
+    expect(failedForGood({ ...failed, code: undefined }, 'size:mtime')).toBe(false);
+    expect(failedForGood(rec({ input: 'size:mtime' }), 'size:mtime')).toBe(false);
   });
 
   it('writeAtomic replaces the whole file and leaves no temporary files', () => {

@@ -8,8 +8,10 @@
  *   heartbeat stopped (`STALE_MS`, any host: a machine that died) is taken over.
  * - `DIR/.ctseg/<case>.json`: the record of a finished case (done or failed), written after its outputs.
  *   A case is finished when its record says done, names the same job (model, format, statistics), and
- *   every output it lists exists. A failed case is not retried while its input is unchanged (same sizes and
- *   modification times) unless asked (`--retry-failed`).
+ *   every output it lists exists. A case that failed because of its input (`INPUT_ERRORS`: not a scan, a
+ *   truncated or malformed file, …) is not retried while the input is unchanged (same sizes and modification
+ *   times) unless asked (`--retry-failed`); any other failure (out of GPU memory, a lost device, a bug) is
+ *   retried by the next run.
  *
  * Every file is written atomically: into a temporary name in the same folder, then renamed.
  */
@@ -46,6 +48,8 @@ export interface CaseRecord {
   volumesMl?: Record<string, number>;
   /** The sentence that says why (failed cases). */
   message?: string;
+  /** The `WorkbenchError` code of a failure, when it had one. */
+  code?: string;
   /** Output file names, relative to the output folder. */
   outputs: string[];
   /** What was asked for (model, format, statistics): a record of another job does not count as finished. */
@@ -55,6 +59,16 @@ export interface CaseRecord {
   finishedAt: string;
   host: string;
   pid: number;
+}
+
+/** Failures that come from the input itself, so that running again on the same input would fail again. */
+export const INPUT_ERRORS: readonly string[] = [
+  'bad-file-type', 'bad-nifti', 'bad-nrrd', 'bad-metaimage', 'truncated-gzip', 'bad-dicom', 'bad-dimensions', 'too-large', 'not-found', 'bad-argument',
+];
+
+/** A failure that a rerun on the same input would repeat. */
+export function failedForGood(r: CaseRecord, input: string): boolean {
+  return r.status === 'failed' && r.input === input && r.code !== undefined && INPUT_ERRORS.includes(r.code);
 }
 
 export function recordPath(out: string, id: string): string {
