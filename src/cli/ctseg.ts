@@ -4,7 +4,7 @@
  * Vulkan and tsx); see README "Batch segmentation".
  *
  *   ctseg segment <inputs…> --out DIR [--model ID|DIR] [--format nifti|dicom-seg|nrrd|mha] [--stats]
- *       [--shard I/N | --shard-count N] [--backend webgpu|wasm|cpu] [--retry-failed] [--force]
+ *       [--shard I/N | --shard-count N] [--backend webgpu|wasm|cpu] [--retry-failed] [--force] [--dry-run]
  *   ctseg summary DIR        one summary.csv of every case recorded in DIR (after a sharded run)
  *   ctseg models             the shipped models
  *
@@ -38,6 +38,7 @@ const USAGE = `usage:
       --backend B         webgpu|wasm|cpu (default: a hardware GPU through WebGPU, else wasm)
       --retry-failed      try again cases that failed before on the same input
       --force             segment again cases that are already done
+      --dry-run           list this shard's cases (id, path, recorded status) and stop
   ctseg summary DIR       write DIR/summary.csv from every case recorded in DIR
   ctseg models            list the shipped models
 exit status: 0 all cases done, 1 some case failed, 2 bad command, 3 some cases held by another process`;
@@ -107,6 +108,7 @@ async function segment(argv: string[]): Promise<number> {
       backend: { type: 'string' },
       'retry-failed': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
     },
   });
   // Everything that can be wrong with the command is found before the backend starts.
@@ -115,6 +117,12 @@ async function segment(argv: string[]): Promise<number> {
   const shard = resolveShard({ shard: a.shard, shardCount: a['shard-count'] });
   const all = resolveCases(positionals);
   const cases = shardCases(all, shard);
+  if (a['dry-run']) {
+    // The shard's cases and what the folder records of them, without starting a backend.
+    for (const c of cases) console.log(`${c.id}\t${c.path}\t${readRecord(resolve(a.out), c.id)?.status ?? 'not run'}`);
+    console.log(`ctseg: shard ${shard.index}/${shard.count} (${shard.source}) has ${cases.length} of ${all.length} cases`);
+    return 0;
+  }
   if (a.backend !== undefined) {
     if (!['webgpu', 'wasm', 'cpu'].includes(a.backend)) throw new UsageError(`--backend must be webgpu, wasm or cpu; it is "${a.backend}".`);
     process.env.WORKBENCH_BACKEND = a.backend;

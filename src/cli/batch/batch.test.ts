@@ -18,9 +18,16 @@ interface Run {
   stderr: string;
 }
 
-function ctseg(args: string[]): Promise<Run> {
+/** The test's environment without shard variables (the tests may themselves run in a Slurm array), plus `env`. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const out = { ...process.env, FORCE_COLOR: '0', ...env };
+  for (const k of Object.keys(out)) if (/^SLURM_ARRAY_|^JOB_COMPLETION_INDEX$|^CTSEG_SHARD_COUNT$/.test(k) && !(k in env)) delete out[k];
+  return out;
+}
+
+function ctseg(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [repoPath('bin/ctseg.mjs'), ...args], { cwd: tmp, env: { ...process.env, FORCE_COLOR: '0' } });
+    const p = spawn(process.execPath, [repoPath('bin/ctseg.mjs'), ...args], { cwd: tmp, env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -194,6 +201,14 @@ describe('ctseg segment', () => {
       expect(r.code, r.stdout + r.stderr).toBe(2);
       expect(r.stderr).toMatch(cases[i][1]);
     });
+    expect(existsSync(join(out, '.ctseg'))).toBe(false);
+  });
+
+  it('--dry-run lists a shard\'s cases without segmenting', async () => {
+    const out = join(tmp, 'out-dry');
+    const r = await ctseg(['segment', 'cases.csv', '--out', out, '--dry-run'], { JOB_COMPLETION_INDEX: '1', CTSEG_SHARD_COUNT: '2' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([`crop\t${join(tmp, 'crop.nii.gz')}\tnot run`, `patient-b\t${join(tmp, 'series-b')}\tnot run`, 'ctseg: shard 1/2 (JOB_COMPLETION_INDEX=1 of 2) has 2 of 4 cases']);
     expect(existsSync(join(out, '.ctseg'))).toBe(false);
   });
 });
