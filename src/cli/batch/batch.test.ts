@@ -20,7 +20,7 @@ interface Run {
 
 /** The test's environment without shard variables (the tests may themselves run in a Slurm array), plus `env`. */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const out = { ...process.env, FORCE_COLOR: '0', ...env };
+  const out: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', ...env };
   for (const k of Object.keys(out)) if (/^SLURM_ARRAY_|^JOB_COMPLETION_INDEX$|^CTSEG_SHARD_COUNT$/.test(k) && !(k in env)) delete out[k];
   return out;
 }
