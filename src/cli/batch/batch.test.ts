@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readNifti, readVolumeFiles, writeNifti, type Volume } from '../../core/data';
+import { readNifti, readVolumeFiles, writeNifti, writeNrrd, type Volume } from '../../core/data';
 import { repoFile, repoPath } from '../../core/data/testing/repo-files';
 import { parse } from 'csv-parse/sync';
 
@@ -151,25 +151,32 @@ describe('ctseg segment', () => {
     expect(csv(join(out, 'summary.csv')).map((r) => [r.case, r.status])).toEqual([['crop', 'done'], ['full', 'done']]);
   });
 
-  it('writes NRRD and MetaImage label maps and per-organ statistics', async () => {
+  it('writes NRRD and MetaImage label maps and per-organ statistics; reads a detached NRRD header with its data file', async () => {
     const [nrrd, mha] = [join(tmp, 'out-nrrd'), join(tmp, 'out-mha')];
+    // crop.nii.gz again, as detached.nhdr + detached.raw.
+    const crop = readNifti(readFileSync(join(tmp, 'crop.nii.gz')), 'crop.nii.gz');
+    const attached = writeNrrd(crop, { gzip: false });
+    const end = attached.findIndex((b, i) => b === 10 && attached[i + 1] === 10);
+    writeFileSync(join(tmp, 'detached.nhdr'), new TextDecoder().decode(attached.subarray(0, end + 1)) + 'data file: detached.raw\n');
+    writeFileSync(join(tmp, 'detached.raw'), attached.subarray(end + 2));
     const runs = await Promise.all([
-      ctseg(['segment', 'crop.nii.gz', '--out', nrrd, '--backend', 'wasm', '--format', 'nrrd', '--stats']),
+      ctseg(['segment', 'crop.nii.gz', 'detached.nhdr', '--out', nrrd, '--backend', 'wasm', '--format', 'nrrd', '--stats']),
       ctseg(['segment', 'crop.nii.gz', '--out', mha, '--backend', 'wasm', '--format', 'mha']),
     ]);
     for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
     const read = async (file: string) => readVolumeFiles([{ name: file, bytes: readFileSync(file) }]);
     const a = await read(join(nrrd, 'crop-seg.nrrd'));
     const b = await read(join(mha, 'crop-seg.mha'));
-    const crop = readNifti(readFileSync(join(tmp, 'crop.nii.gz')), 'crop.nii.gz');
+    const c = await read(join(nrrd, 'detached-seg.nrrd'));
     expect(a.dims).toEqual(crop.dims);
     expect(Array.from(a.affine)).toEqual(Array.from(crop.affine).map((x) => expect.closeTo(x, 4)));
     expect(Array.from(b.data)).toEqual(Array.from(a.data));
+    expect(Array.from(c.data)).toEqual(Array.from(a.data));
     expect(existsSync(join(mha, 'crop-statistics.json'))).toBe(false);
 
     // The statistics against the label map and the scan, computed here.
     const stats = JSON.parse(readFileSync(join(nrrd, 'crop-statistics.json'), 'utf8')) as Record<string, { label: number; voxels: number; volumeMl: number; meanHu: number }>;
-    const row = csv(join(nrrd, 'summary.csv'))[0];
+    const row = csv(join(nrrd, 'summary.csv')).find((r) => r.case === 'crop')!;
     const voxelMl = crop.spacing[0] * crop.spacing[1] * crop.spacing[2] / 1000;
     expect(Object.keys(stats).length).toBeGreaterThan(0);
     for (const [name, s] of Object.entries(stats)) {

@@ -1,10 +1,11 @@
 /**
  * Running one shard of a batch: each case in turn is claimed (state.ts), read through the app's readers
- * (`readVolumeFiles`: NIfTI, DICOM series), segmented by the app's predictor (`segmentVolume`, largest
+ * (`readVolumeFiles`: NIfTI, NRRD, MetaImage, DICOM series), segmented by the app's predictor (`segmentVolume`, largest
  * component per class, as in the app), written (outputs.ts), recorded, and released. A case that fails is
  * recorded with its sentence and the batch goes on. The summary is rewritten after every case.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import type { Device } from '../../core/backend/device';
 import { detachedDataName, readVolumeFiles, sniff, type InputFile } from '../../core/data';
@@ -17,7 +18,6 @@ import type { Progress } from './progress';
 import type { Shard } from './shard';
 import { claimCase, failedForGood, isFinished, readRecord, writeRecord, type CaseLock, type CaseRecord } from './state';
 import { summaryName, writeSummary, type SummaryRow } from './summary';
-import { hostname } from 'node:os';
 
 export interface BatchOptions {
   /** This shard's cases. */
@@ -51,21 +51,21 @@ export function jobKey(model: LoadedModel, format: BatchFormat, stats: boolean):
   return JSON.stringify({ model: model.info.id, trained: model.info.provenance.date ?? null, parameters: model.info.parameters, format, stats });
 }
 
+function bytesOf(path: string): Uint8Array {
+  const b = readFileSync(path);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
 /** A case's files: a folder's files, or a file (with the data file a detached NRRD / MetaImage header names). */
 function inputFilesOf(c: BatchCase): InputFile[] {
   if (!existsSync(c.path)) throw new WorkbenchError('not-found', `${c.path} does not exist (${c.source}); expected a NIfTI, NRRD or MetaImage file or a DICOM folder.`, { file: c.path });
-  const paths = statSync(c.path).isDirectory() ? folderFiles(c.path) : [c.path];
-  if (paths.length === 1) {
-    const head = readFileSync(c.path);
-    const kind = sniff(new Uint8Array(head.buffer, head.byteOffset, head.length)).kind;
-    const data = kind === 'nrrd' || kind === 'metaimage' ? detachedDataName({ name: basename(c.path), bytes: head }, kind) : undefined;
-    if (data && existsSync(join(dirname(c.path), data))) paths.push(join(dirname(c.path), data));
-  }
-  return paths.map((p) => {
-    const b = readFileSync(p);
-    const name = statSync(c.path).isFile() ? basename(p) : `${basename(c.path)}/${relative(c.path, p)}`;
-    return { name, bytes: new Uint8Array(b.buffer, b.byteOffset, b.length) };
-  });
+  if (statSync(c.path).isDirectory()) return folderFiles(c.path).map((p) => ({ name: `${basename(c.path)}/${relative(c.path, p)}`, bytes: bytesOf(p) }));
+  const file = { name: basename(c.path), bytes: bytesOf(c.path) };
+  const kind = sniff(file.bytes).kind;
+  const data = kind === 'nrrd' || kind === 'metaimage' ? detachedDataName(file, kind) : undefined;
+  const dataPath = data ? join(dirname(c.path), data) : undefined;
+  // A data file that is not there is left to the reader, which names it.
+  return dataPath && existsSync(dataPath) ? [file, { name: basename(dataPath), bytes: bytesOf(dataPath) }] : [file];
 }
 
 const round2 = (r: Record<string, number>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 100) / 100]));
