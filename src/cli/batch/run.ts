@@ -116,7 +116,15 @@ export async function runBatch(o: BatchOptions): Promise<BatchOutcome> {
   const rows = new Map<string, SummaryRow>();
   const segmented: string[] = [];
   const n = o.cases.length;
-  const save = () => writeSummary(o.out, summaryFile, [...rows.values()], organs);
+  const save = () => {
+    // A case another process held may have been settled by it since.
+    for (const [id, row] of rows) {
+      if (row.status !== 'busy') continue;
+      const r = earlier(readRecord(o.out, id), inputs.get(id)!);
+      if (r) rows.set(id, rowOf(r));
+    }
+    return writeSummary(o.out, summaryFile, [...rows.values()], organs);
+  };
   const earlier = (r: CaseRecord | undefined, input: string): CaseRecord | undefined => {
     if (o.force || !r || r.job !== job) return undefined;
     if (isFinished(o.out, r, job)) return r;

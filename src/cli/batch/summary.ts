@@ -3,10 +3,11 @@
  * order: `case,status,seconds,<organ>_ml…,message`.
  * - status `done`: segmented (in this run or an earlier one; seconds and volumes are the run's that made it);
  * - `failed`: not segmented; `message` says why (the sentence of the error);
- * - `busy`: another live process holds the case (it will record the outcome);
+ * - `busy`: another live process held the case and had not settled it when this summary was written;
  * - `pending`: not reached yet (seen only while the shard runs, or after it was stopped).
  * Volumes are in mL with two decimals, one column per class of the model (background left out).
- * The file is rewritten after every case (atomically), and left alone when its content did not change.
+ * The file is rewritten after every case (atomically; busy rows refreshed from the other process's records),
+ * and left alone when its content did not change.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
