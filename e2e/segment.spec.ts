@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect, testFile, ROOT } from './fixtures/workbench';
-import { readNifti } from '../src/core/data';
+import { readNifti, writeNifti } from '../src/core/data';
+import { slabOf } from '../src/core/data/testing/slab';
 import { computeDice } from '../src/core/metrics';
 
 /** Loads patient B (contrast CT, never trained on) with its reference labels and their names. */
@@ -115,6 +116,20 @@ test.describe('segmenting a scan with the shipped model', () => {
     await expect.poll(async () => (await shown())?.shownAs, { timeout: 60_000 }).toBe('drawing');
     expect(await counts()).toEqual(before);
     expect(wb.gpuErrors()).toEqual([]);
+  });
+});
+
+test.describe('a scan the model cannot judge', () => {
+  test('a 3-slice slab of the demo CT: segment() returns a result with a warning, and the page shows it', async ({ wb, page }) => {
+    await wb.open({ demo: false });
+    const slab = slabOf(readNifti(readFileSync(join(ROOT, 'public/demo/ct.nii.gz')), 'ct.nii.gz'), 50, 3, 'slab.nii');
+    const info = await wb.loadBytes(writeNifti(slab, { gzip: false }), { name: 'slab.nii' });
+    if ('error' in info) throw new Error(info.error);
+    const r = await page.evaluate((id) => window.workbench.segment(id), info.id);
+    expect(r.labelId).toBeTruthy();
+    expect(r.warnings?.[0]).toMatch(/^slab\.nii is only 9 mm long along z \(head–foot\) \(3 slices of 3 mm\), but the model ".*" looks at \d+ mm around each voxel/);
+    await expect(page.getByTestId('message.warning').filter({ hasText: 'slab.nii is only 9 mm long along z' })).toBeVisible();
+    await expect(page.getByTestId('message.info').filter({ hasText: /Segmented in .* with \d warnings?\./ })).toBeVisible();
   });
 });
 

@@ -19,7 +19,11 @@ export interface Workbench {
   backend(): BackendStatus;
   loadVolume(source: VolumeSource, opts?: LoadOptions): Promise<VolumeInfo>;
   volumes(): VolumeInfo[];
-  removeVolume(id: string): void;
+  /**
+   * Removes a volume (an image with its label maps); resolves once removed. Extension: rejects with code
+   * 'busy' (and shows the sentence) while a training run, a segmentation or automatic labelling uses it.
+   */
+  removeVolume(id: string): Promise<void>;
   /** The last message shown to the user (errors included), for scripts and tests. */
   lastMessage(): { kind: 'info' | 'warning' | 'error'; text: string } | undefined;
   /** Shows a volume in the viewer (an image, with its label maps as overlays). */

@@ -3,7 +3,7 @@
  * loaded into a `VolumeStore` exactly as the app loads them) and patient B from test-data (contrast CT,
  * TotalSegmentator v2 labels and their name table).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_LABELS, parseLabelTable, readNifti, toCanonical, type Volume } from '../core/data';
@@ -23,6 +23,18 @@ export const PATIENT_B = {
   labels: 'test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz',
   table: 'test-data/labels-totalseg-v2.txt',
 } as const;
+
+/** MSD Task09 spleen_8 (contrast CT, manual labels of the spleen only; CC BY-SA 4.0, test-data/ct-spleen-msd/LICENSE.txt). */
+export const SPLEEN_8 = { image: 'test-data/ct-spleen-msd/ct.nii.gz', labels: 'test-data/ct-spleen-msd/labels-spleen.nii.gz' } as const;
+
+/**
+ * IRCADb 1.7 (manual labels; CC BY-NC-ND 4.0): for validation and testing only, never for training a
+ * shipped model, and never copied into the project. Read from ../shared/data (WORKBENCH_IRCADB overrides).
+ */
+export const IRCADB_17 = {
+  dir: process.env.WORKBENCH_IRCADB ?? '../shared/data/ct-ircadb-1.7',
+  names: { 1: 'liver', 2: 'spleen', 3: 'kidney_right', 4: 'kidney_left', 5: 'lung_right', 6: 'lung_left', 7: 'bone' } as Record<number, string>,
+};
 
 export interface LabelledScan {
   image: Volume;
@@ -52,6 +64,35 @@ export function loadPatientB(): LabelledScan {
     labels: readNifti(repoBytes(PATIENT_B.labels), 'labels-totalseg-v2.nii.gz'),
     names: namesOf(table),
   };
+}
+
+export function loadSpleen8(): LabelledScan {
+  return { image: readNifti(repoBytes(SPLEEN_8.image), 'spleen_8.nii.gz'), labels: readNifti(repoBytes(SPLEEN_8.labels), 'spleen_8-labels.nii.gz'), names: { 1: 'spleen' } };
+}
+
+/** IRCADb 1.7, or undefined when ../shared/data does not have it. */
+export function loadIrcadb(): LabelledScan | undefined {
+  const dir = resolve(REPO_ROOT, IRCADB_17.dir);
+  if (!existsSync(join(dir, 'ct.nii.gz'))) return undefined;
+  const bytes = (f: string) => new Uint8Array(readFileSync(join(dir, f)));
+  return { image: readNifti(bytes('ct.nii.gz'), 'ircadb-1.7.nii.gz'), labels: readNifti(bytes('labels.nii.gz'), 'ircadb-1.7-labels.nii.gz'), names: { ...IRCADB_17.names } };
+}
+
+/**
+ * A label map renumbered by name to `table` (name → value; names not in it become 0), e.g. patient B's
+ * TotalSegmentator values (spleen 1, liver 5) to the organs4 numbering (spleen 1, liver 4).
+ */
+export function renumberByName(scan: LabelledScan, table: Record<number, string>): LabelledScan {
+  const byName = new Map(Object.entries(table).map(([v, n]) => [n.toLowerCase(), Number(v)]));
+  const lut = new Map<number, number>();
+  for (const [v, n] of Object.entries(scan.names)) {
+    const to = byName.get(n.toLowerCase());
+    if (to !== undefined) lut.set(Number(v), to);
+  }
+  const { slope, inter } = scan.labels.scale;
+  const data = Uint8Array.from(scan.labels.data, (v) => lut.get(v * slope + inter) ?? 0);
+  const names = Object.fromEntries([...lut.values()].map((v) => [v, table[v]]));
+  return { ...scan, labels: { ...scan.labels, data, scale: { slope: 1, inter: 0 } }, names };
 }
 
 /** A store holding patient A's image with its label map attached (and `slabs` thin z-slabs of it); returns the image ids. */

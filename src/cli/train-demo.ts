@@ -9,7 +9,15 @@
  *     [--out public/models/demo-organs4] [--checkpoint-every 250] [--resume] [--eval-only]
  *     [--max-seconds S]  stop training after S seconds of steps (the GPU kit's time budget), then write and evaluate
  *     [--no-index]       leave public/models/index.json alone
- *     [--eval ab|b|none] which patients to segment afterwards (default ab; none: the GPU kit's smoke run)
+ *     [--eval ab|b|none|LIST] which scans to segment afterwards (default ab; none: the GPU kit's smoke run); LIST:
+ *                        comma-separated a, b, ircadb (IRCADb 1.7 from ../shared/data: evaluation only, never training)
+ *     [--data a|LIST]    training scans, comma-separated: a (patient A), b (patient B, spleen and liver labelled),
+ *                        spleen8 (MSD spleen_8, spleen only): partially labelled scans train with the marginal loss
+ *     [--model-id ID] [--name TEXT] [--scans-per-batch N]
+ *
+ * The shipped default model (public/models/organs4-medium):
+ *   npm run train:demo -- --data a,b,spleen8 --preset medium --spacing 3 --batch 4 --scans-per-batch 2 \
+ *     --photometric --photometric-shift 0.3 --model-id organs4-medium --out public/models/organs4-medium --eval b,a,ircadb
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -17,7 +25,13 @@ import { parseArgs } from 'node:util';
 import type { EngineEvent, TrainOptions } from '../core/engines/contract';
 import { modelFromTraining, MODEL_INDEX_FORMAT, type BundledIndex, type LoadedModel } from '../core/engines/models';
 import { Trainer, type TrainerHooks } from '../core/engines/trainer';
-import { loadPatientA, loadPatientB, PATIENT_A, PATIENT_B, REPO_ROOT, storeWithPatientA } from './demo-data';
+import { IRCADB_17, loadIrcadb, loadPatientA, loadPatientB, loadSpleen8, PATIENT_A, PATIENT_B, renumberByName, REPO_ROOT, SPLEEN_8, storeWithPatientA, type LabelledScan } from './demo-data';
+import { DEMO_LABELS } from '../core/data';
+
+/** The organs4 numbering (spleen 1, kidney_right 2, kidney_left 3, liver 4). */
+function namesOfTable(): Record<number, string> {
+  return Object.fromEntries(Object.entries(DEMO_LABELS).filter(([k]) => k !== '0').map(([k, v]) => [Number(k), v.name]));
+}
 import { evaluateOn, gitCommit } from './demo-report';
 import { machine } from '../core/platform/machine';
 import { describeBackend, nodeBackend, nodeDevice } from './node-backend';
@@ -48,13 +62,25 @@ const { values: args } = parseArgs({
     'max-seconds': { type: 'string' },
     'no-index': { type: 'boolean', default: false },
     eval: { type: 'string', default: 'ab' },
+    data: { type: 'string', default: 'a' },
+    'model-id': { type: 'string', default: 'demo-organs4' },
+    name: { type: 'string' },
+    'scans-per-batch': { type: 'string' },
   },
 });
 
-const MODEL_ID = 'demo-organs4';
+const MODEL_ID = args['model-id']!;
+const DATA = args.data!.split(',').map((d) => d.trim());
+for (const d of DATA) if (!['a', 'b', 'spleen8'].includes(d)) throw new Error(`--data takes a, b and spleen8; got "${d}"`);
+if (!DATA.includes('a')) throw new Error('--data must include a (patient A: the only scan here with kidneys labelled)');
+const EVAL = args.eval === 'ab' ? ['b', 'a'] : args.eval === 'none' ? [] : args.eval!.split(',').map((d) => d.trim());
+for (const d of EVAL) if (!['a', 'b', 'ircadb'].includes(d)) throw new Error(`--eval takes ab, b, none or a list of a, b, ircadb; got "${args.eval}"`);
 const outDir = resolve(REPO_ROOT, args.out!);
 const checkpointDir = resolve(REPO_ROOT, args['checkpoint-dir'] ?? join('tmp/train-demo', args.out!.replace(/[^a-z0-9]+/gi, '-')));
 const log = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
+
+/** Image ids of the partially labelled training scans → the organs4 values they label. */
+let partialLabels: Record<string, number[]> = {};
 
 function trainOptions(imageIds: string[]): TrainOptions {
   const s = Number(args.spacing);
@@ -76,7 +102,9 @@ function trainOptions(imageIds: string[]): TrainOptions {
     augment: true,
     photometric: args.photometric ? { shift: [-shift, shift] } : false,
     classWeights: args['class-weights']?.split(',').map(Number),
-    runName: 'demo-organs4',
+    ...(Object.keys(partialLabels).length ? { labelledClasses: partialLabels } : {}),
+    ...(args['scans-per-batch'] ? { scansPerBatch: Number(args['scans-per-batch']) } : {}),
+    runName: MODEL_ID,
   };
 }
 
@@ -123,6 +151,17 @@ let resumed: CheckpointState | undefined;
 
 async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses: number[]; stepMs: number[] }> {
   const { store, imageIds } = storeWithPatientA(undefined, { count: Number(args.slabs), thicknessMm: Number(args['slab-mm']) });
+  const organs = namesOfTable();
+  const extra: [string, LabelledScan, number[]][] = [];
+  if (DATA.includes('b')) extra.push(['b', renumberByName(loadPatientB(), organs), [1, 4]]);
+  if (DATA.includes('spleen8')) extra.push(['spleen8', loadSpleen8(), [1]]);
+  partialLabels = {};
+  for (const [, scan, labelled] of extra) {
+    const img = store.add(scan.image, 'image');
+    store.add(scan.labels, 'label', { imageId: img.info.id, labels: scan.names });
+    imageIds.push(img.info.id);
+    partialLabels[img.info.id] = labelled;
+  }
   const opts = trainOptions(imageIds);
   const resume = await resumeHook(opts);
   const losses = [...(resumed?.losses ?? [])];
@@ -173,10 +212,14 @@ async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses
   const latest = trainer.latest!;
   const model = modelFromTraining({ plan: latest.plan, net: latest.net, iteration: latest.status.iteration }, {
     id: MODEL_ID,
-    name: `Demo: spleen, kidneys, liver (${plan.preset}, ${plan.spacing[0]} mm)`,
+    name: args.name ?? `${MODEL_ID === 'demo-organs4' ? 'Demo: s' : 'S'}pleen, kidneys, liver (${plan.preset}, ${plan.spacing[0]} mm)`,
     gitCommit: gitCommit(REPO_ROOT),
   });
-  model.info.provenance.data = `patient A (${PATIENT_A.image} + ${PATIENT_A.labels}) at ${plan.spacing.join('×')} mm`;
+  model.info.provenance.data = [
+    `patient A (${PATIENT_A.image} + ${PATIENT_A.labels})`,
+    ...(DATA.includes('b') ? [`patient B (${PATIENT_B.image} + ${PATIENT_B.labels}; spleen and liver labelled)`] : []),
+    ...(DATA.includes('spleen8') ? [`MSD spleen_8 (${SPLEEN_8.image} + ${SPLEEN_8.labels}; spleen only)`] : []),
+  ].join(', ') + ` at ${plan.spacing.join('×')} mm`;
   latest.net.dispose();
   return { model, trainingMs, losses, stepMs };
 }
@@ -206,21 +249,31 @@ async function main(): Promise<void> {
     log(`wrote ${relative(REPO_ROOT, outDir)}/model.json (${sizes.modelJsonBytes} B) and weights.bin (${sizes.weightsBytes} B)`);
     if (!args['no-index']) updateIndex(model);
   }
-  if (!['ab', 'b', 'none'].includes(args.eval!)) throw new Error(`--eval must be ab, b or none; it is "${args.eval}"`);
-  const onB = args.eval === 'none' ? null : await evaluateOn(model, loadPatientB(), `patient B (${PATIENT_B.image}, held out)`);
-  if (onB) log(`patient B: Dice ${JSON.stringify(onB.dice)} (raw ${JSON.stringify(onB.diceRaw)}) in ${onB.ms} ms`);
-  const onA = args.eval !== 'ab' ? null : await evaluateOn(model, loadPatientA(), `patient A (${PATIENT_A.image}, trained on)`);
-  if (onA) log(`patient A: Dice ${JSON.stringify(onA.dice)} (raw ${JSON.stringify(onA.diceRaw)}) in ${onA.ms} ms`);
+  const evaluations: Record<string, Awaited<ReturnType<typeof evaluateOn>> | null> = {};
+  for (const d of EVAL) {
+    const trained = DATA.includes(d) ? 'trained on' : 'held out';
+    const scan = d === 'a' ? loadPatientA() : d === 'b' ? loadPatientB() : loadIrcadb();
+    if (!scan) {
+      log(`IRCADb 1.7 is not in ${IRCADB_17.dir}: not evaluated`);
+      continue;
+    }
+    const what = d === 'a' ? `patient A (${PATIENT_A.image}, ${trained})` : d === 'b' ? `patient B (${PATIENT_B.image}, ${trained})` : 'IRCADb 1.7 (manual labels; never trained on)';
+    const r = await evaluateOn(model, scan, what);
+    evaluations[d === 'a' ? 'patientA' : d === 'b' ? 'patientB' : 'ircadb17'] = r;
+    log(`${what}: Dice ${JSON.stringify(r.dice)} (raw ${JSON.stringify(r.diceRaw)}) in ${r.ms} ms`);
+  }
+  const onB = evaluations.patientB ?? null;
+  const onA = evaluations.patientA ?? null;
   const reportPath = join(outDir, args['eval-only'] ? 'report-eval.json' : 'report.json');
   const previous = args['eval-only'] && existsSync(join(outDir, 'report.json')) ? JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) : undefined;
   const sorted = training ? [...training.stepMs].sort((a, b) => a - b) : [];
   const report = {
     model: model.info,
-    recipe: { ...trainOptions(['patient A']), images: [PATIENT_A.image], slabs: Number(args.slabs) ? `${args.slabs} z-slabs of ${args['slab-mm']} mm` : 'none', labels: PATIENT_A.labels, sampler: 'isample', augment: 'rotation ±10/4/4°, spacing ±0.1 mm' + (args.photometric ? `, photometric (scale 0.9–1.1, shift ±${args['photometric-shift']} (×218 HU), gamma 0.8–1.25, noise σ ≤ 0.05)` : '') },
+    recipe: { ...trainOptions(['patient A']), images: [PATIENT_A.image, ...(DATA.includes('b') ? [PATIENT_B.image] : []), ...(DATA.includes('spleen8') ? [SPLEEN_8.image] : [])], command: process.argv.slice(2).join(' '), slabs: Number(args.slabs) ? `${args.slabs} z-slabs of ${args['slab-mm']} mm` : 'none', labels: PATIENT_A.labels, sampler: 'isample', augment: 'rotation ±10/4/4°, spacing ±0.1 mm' + (args.photometric ? `, photometric (scale 0.9–1.1, shift ±${args['photometric-shift']} (×218 HU), gamma 0.8–1.25, noise σ ≤ 0.05)` : '') },
     training: training
       ? { iterations: model.info.provenance.iterations, trainingSeconds: Math.round(training.trainingMs / 1000), resumedFrom: resumed?.iteration ?? null, medianStepMs: sorted[Math.floor(sorted.length / 2)] ?? null, lossFirst100: mean(training.losses.slice(0, 100)), lossLast100: mean(training.losses.slice(-100)) }
       : previous?.training,
-    evaluation: { patientB: onB, patientA: onA, postprocess: 'largest 26-connected component per class', note: 'Dice on each scan\'s own grid against TotalSegmentator labels; B\'s labels mapped to the model\'s classes by name (B has no kidneys).' },
+    evaluation: { patientB: onB, patientA: onA, ...(evaluations.ircadb17 ? { ircadb17: evaluations.ircadb17 } : {}), postprocess: 'largest 26-connected component per class', note: 'Dice on each scan\'s own grid against TotalSegmentator labels; B\'s labels mapped to the model\'s classes by name (B has no kidneys).' },
     stepTimes: existsSync(join(outDir, 'step-times.json')) ? JSON.parse(readFileSync(join(outDir, 'step-times.json'), 'utf8')) : undefined,
     machine: machine(backend.info.adapter),
     wallSeconds: Math.round((performance.now() - t0) / 1000),
@@ -233,7 +286,11 @@ async function main(): Promise<void> {
 
 const mean = (a: number[]) => (a.length ? Number((a.reduce((x, y) => x + y, 0) / a.length).toFixed(4)) : null);
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// Exit explicitly: the wasm backend's worker threads would keep Node alive after main() returns.
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

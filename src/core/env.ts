@@ -77,3 +77,22 @@ export async function enableNodeRelaxedSimd(): Promise<boolean> {
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return true;
 }
+
+/**
+ * Resolves in a new task, after the messages and timers already queued. Long loops (training steps, tiles)
+ * await it once per round: on the wasm and cpu backends `data()` resolves as a microtask, so without it a
+ * whole training run or segmentation would hold the worker and its stop, pause, cancel and load messages
+ * would wait for the end. A MessageChannel round trip (not clamped to 4 ms as nested timers are); a timer
+ * where there is none.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel !== 'function') return new Promise((r) => setTimeout(r, 0));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}

@@ -120,6 +120,30 @@ describe('AppController.loadVolume is atomic', () => {
   });
 });
 
+describe('AppController.removeVolume asks the engine first', () => {
+  beforeEach(() => useAppStore.setState({ volumes: [], messages: [], activeImageId: undefined, busy: [] }));
+
+  it('a scan in use by a training run stays in the engine, the list and the scene; the sentence is shown', async () => {
+    const { engine, controller, viewer } = setup();
+    await engine.init({ backends: ['wasm'] });
+    const ct = await controller.loadVolume(bytes('public/demo/ct.nii.gz'), { name: 'ct.nii.gz' });
+    const lab = await controller.loadVolume(bytes('public/demo/labels-organs4.nii.gz'), { name: 'labels-organs4.nii.gz', role: 'label', imageId: ct.id });
+    await engine.train({ images: [ct.id], classes: [4], preset: 'tiny', iterations: 40, batchSize: 2, spacing: [12, 12, 12], errorMapEvery: 1000, validateEvery: 1000, runName: 'ui' });
+    try {
+      await expect(controller.removeVolume(ct.id)).rejects.toMatchObject({ code: 'busy', message: expect.stringMatching(/^ct\.nii\.gz is in use by the training run "ui"/) });
+      expect(engine.volumes().map((v) => v.id)).toEqual([ct.id, lab.id]);
+      expect(useAppStore.getState().volumes.map((v) => v.id)).toEqual([ct.id, lab.id]);
+      expect(viewer.scene).toEqual([ct.id, lab.id]);
+      expect(useAppStore.getState().messages.at(-1)).toMatchObject({ kind: 'error', text: expect.stringMatching(/stop the run before removing it\.$/) });
+    } finally {
+      await engine.stopTraining();
+    }
+    await controller.removeVolume(lab.id);
+    expect(engine.volumes().map((v) => v.id)).toEqual([ct.id]);
+    expect(viewer.scene).toEqual([ct.id]);
+  });
+});
+
 describe('AppController.engineListener', () => {
   it('adds its listener once however often it is called, and the listener gets the events', async () => {
     let send: ((e: unknown) => Promise<void>) | undefined;

@@ -198,25 +198,34 @@ export class AppController {
     await this.loadVolume(DEMO.labels, { role: 'label', imageId: image.id });
   }
 
-  /** Removes a volume (an image takes its label maps with it) at once from the UI, then from the engine. */
-  removeVolume(id: string): void {
-    const vols = this.store.volumes;
-    const target = vols.find((v) => v.id === id);
-    if (!target) return;
-    const removed = [id, ...(target.role === 'image' ? vols.filter((v) => v.imageId === id).map((v) => v.id) : [])];
-    const wasActive = this.store.activeImageId !== undefined && removed.includes(this.store.activeImageId);
-    for (const r of removed) {
-      this.niftiById.delete(r);
-      this.viewer?.removeLayer(r);
-      this.overlays.forget(r);
-    }
-    this.store.removeVolumes(removed);
-    this.store.pushMessage('info', `Removed ${target.name}.`);
-    void this.serial(() => this.engine.removeVolume(id));
-    if (wasActive) {
-      const next = this.store.volumes.find((v) => v.role === 'image');
-      if (next) void this.show(next.id);
-    }
+  /**
+   * Removes a volume (an image takes its label maps with it): first from the engine, which refuses ('busy',
+   * with a sentence) while a training run, a segmentation or automatic labelling uses it — then nothing
+   * changes and the sentence is shown — and then from the UI.
+   */
+  removeVolume(id: string): Promise<void> {
+    return this.serial(async () => {
+      const target = this.store.volumes.find((v) => v.id === id);
+      if (!target) return;
+      let removed: string[];
+      try {
+        removed = await this.engine.removeVolume(id);
+      } catch (e) {
+        reportFailure(e);
+      }
+      const wasActive = this.store.activeImageId !== undefined && removed.includes(this.store.activeImageId);
+      for (const r of removed) {
+        this.niftiById.delete(r);
+        this.viewer?.removeLayer(r);
+        this.overlays.forget(r);
+      }
+      this.store.removeVolumes(removed);
+      this.store.pushMessage('info', `Removed ${target.name}.`);
+      if (wasActive) {
+        const next = this.store.volumes.find((v) => v.role === 'image');
+        if (next) void this.show(next.id);
+      }
+    });
   }
 
   private layerFor(info: VolumeInfo): LayerSpec {

@@ -55,9 +55,15 @@ export class SegmentController {
         if (r.map) await this.app.addLoaded(r.map);
       });
       this.seg.addResult({ ...r.result, model: model ?? '', imageId });
-      await this.statistics(r.result.labelId).catch(showFailure);
+      // The table's HU and statistics follow in a moment; segment() does not wait for them.
+      void this.statistics(r.result.labelId).catch(showFailure);
       const dice = r.result.dice ? ` Dice: ${Object.entries(r.result.dice).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.` : '';
-      useAppStore.getState().pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s.${dice}`);
+      const warnings = r.result.warnings ?? [];
+      const note = warnings.length ? ` with ${warnings.length} warning${warnings.length === 1 ? '' : 's'}` : '';
+      const app = useAppStore.getState();
+      app.pushMessage('info', `Segmented in ${(r.result.ms / 1000).toFixed(1)} s${note}.${dice}`);
+      // As after a load: the warnings come after the summary line, so the last message is one a user must read.
+      for (const w of warnings) app.pushMessage('warning', w);
       return r.result;
     } catch (e) {
       return reportFailure(e);

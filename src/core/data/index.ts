@@ -39,8 +39,8 @@ export { axisOrientations, toCanonical } from './orientation';
 export type { Grid, ResampleMode, ResampleOptions } from './resample';
 export { gridForSpacing, resampleToGrid, resampleToSpacing } from './resample';
 
-export type { ClampAndScaleParams } from './intensity';
-export { clampAndScale, DEFAULT_CLAMP } from './intensity';
+export type { ClampAndScaleParams, HuFinding, HuTest } from './intensity';
+export { clampAndScale, CT_HU_TEST, DEFAULT_CLAMP, describeHuFinding, huFinding } from './intensity';
 
 export type { LabelEntry, LabelTable, RGB } from './labels';
 export { DEMO_LABELS, defaultLabelColor, defaultLabelColors, labelColor, parseLabelTable } from './labels';

@@ -26,7 +26,12 @@ export class AutoLabeller {
         onProgress: (p) => void this.deps.emit({ type: 'labels-progress', imageId, ...p, elapsedMs: performance.now() - t0 }),
       });
       return this.deps.store.add(made.volume, 'label', { imageId, labels: made.labels, origin: 'auto-labels' });
-    });
+    }, imageId);
+  }
+
+  /** The image being labelled, if any. */
+  get imageId(): string | undefined {
+    return this.current.subject;
   }
 
   cancel(): boolean {

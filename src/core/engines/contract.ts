@@ -73,6 +73,15 @@ export interface TrainOptions {
   validation?: string[];
   /** Label values to learn (background 0 is always class 0); default: all present in the training labels. */
   classes?: number[];
+  /**
+   * Partially labelled scans: image id → the label values (of `classes`) that its label map labels. Voxels of
+   * label 0 in that scan then mean "background or one of the classes it does not label", and training uses
+   * the marginal loss there (the probabilities of unlabelled classes are summed into background), so an organ
+   * left unlabelled in one scan is still learned from the others. Values of unlisted classes found in the map
+   * are treated as unlabelled too. Default for a scan not listed: the classes that occur in its label map
+   * (at the training spacing), i.e. a class absent from a scan is never taught as background there.
+   */
+  labelledClasses?: Record<string, number[]>;
   preset?: PresetName;
   sampler?: SamplerName;
   /** isample's ε (0.01 default; 1 behaves as uniform sampling). */
@@ -170,6 +179,12 @@ export interface SegmentResultInfo {
   ms: number;
   /** The probability map's volume id, when asked for. */
   mapId?: string;
+  /**
+   * Why the result may not be trusted, one sentence each (what was found, what the model needs, what to do):
+   * the scan is thinner along an axis than half of what the model sees, it is not a CT in HU, or no organ
+   * voxel was found. Absent when there is nothing to say. The result is returned all the same.
+   */
+  warnings?: string[];
 }
 
 export interface SegmentProgressInfo {
@@ -274,10 +289,13 @@ export interface EngineProtocol {
   /** Chooses the backend and lists the models; a missing model index is not an error. */
   init(opts?: EngineInitOptions): Awaitable<BackendStatus>;
   loadVolume(files: NamedBytes[], opts?: LoadOptions): Awaitable<LoadedVolume>;
-  /** Removes a volume and the label maps attached to it; returns the ids removed. */
+  /**
+   * Removes a volume and the label maps attached to it; returns the ids removed. Rejects with code "busy"
+   * (nothing removed) while a running or paused training run uses it, or while it is being segmented or labelled.
+   */
   removeVolume(id: string): Awaitable<string[]>;
   volumes(): Awaitable<VolumeInfo[]>;
-  /** Resolves once training has started; progress comes as events. */
+  /** Resolves once training has started; progress comes as events. Rejects with code "busy" while another run is running or paused. */
   train(opts: TrainOptions): Awaitable<TrainRun>;
   pauseTraining(): Awaitable<void>;
   resumeTraining(): Awaitable<void>;

@@ -15,7 +15,7 @@ import { modelFromTraining, ModelRegistry, type ModelFile, type ModelInfo } from
 import { Segmenter } from './segmenter';
 import { VolumeStore } from './volume-store';
 import { loadVolumeIntoStore, type NamedBytes } from './load-volume';
-import { Trainer } from './trainer';
+import { describeRun, Trainer } from './trainer';
 import { AutoLabeller } from './auto-labeller';
 
 function builtInTables(name: string): LabelTable | undefined {
@@ -111,7 +111,22 @@ export class Engine implements EngineProtocol {
     }
   }
 
+  /**
+   * Removes a volume (an image with its label maps). Refused ('busy', nothing removed) while a training run
+   * that is running or paused uses it or one of its label maps, and while the image is being segmented or
+   * labelled: the sentence names the run or the job and what to do.
+   */
   removeVolume(id: string): string[] {
+    if (!this.store.has(id)) return [];
+    const item = this.store.get(id);
+    const going = [id, ...(item.info.role === 'image' ? this.store.attachedTo(id).map((v) => v.info.id) : [])];
+    const run = this.trainer.active;
+    if (run && run.volumeIds.some((v) => going.includes(v))) {
+      throw new WorkbenchError('busy', `${item.info.name} is in use by the training run ${describeRun(run)}; stop the run before removing it.`);
+    }
+    for (const [job, busyWith, todo] of [['segmented', this.segmenter.imageId, 'cancel the segmentation'], ['labelled automatically', this.labeller.imageId, 'cancel the labelling']] as const) {
+      if (busyWith !== undefined && busyWith === id) throw new WorkbenchError('busy', `${item.info.name} is being ${job}; ${todo} or wait for it to finish before removing it.`);
+    }
     return this.store.remove(id);
   }
 

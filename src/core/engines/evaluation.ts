@@ -57,10 +57,14 @@ function windowOptions(device: Device, net: DualPathNet, imageIndex: number, dim
   };
 }
 
-/** p_true on training image `i`, on its training grid. */
-export async function pTrueOnTrainingImage(device: Device, net: DualPathNet, set: GpuTrainingSet, grid: TrainingGrid, i: number): Promise<Float32Array> {
-  const sink = pTrueCollector(grid.dims, net.numClasses, grid.labels!);
-  await device.run(`the error map of training image ${i + 1}`, () => slidingWindowStream(set, windowOptions(device, net, i, grid.dims), netPredictor(net), [sink]));
+/**
+ * p_true on training image `i`, on its training grid; `signal` aborts between tiles (a 'cancelled' WorkbenchError).
+ * `unlabelled` (per class): classes the scan does not label, whose probabilities count towards background's at
+ * voxels of label 0 (as in the marginal loss), so isample does not chase an organ the scan leaves unlabelled.
+ */
+export async function pTrueOnTrainingImage(device: Device, net: DualPathNet, set: GpuTrainingSet, grid: TrainingGrid, i: number, signal?: AbortSignal, unlabelled?: boolean[]): Promise<Float32Array> {
+  const sink = pTrueCollector(grid.dims, net.numClasses, grid.labels!, unlabelled);
+  await device.run(`the error map of training image ${i + 1}`, () => slidingWindowStream(set, windowOptions(device, net, i, grid.dims, signal), netPredictor(net), [sink]));
   return sink.pTrue;
 }
 
@@ -72,14 +76,21 @@ export async function validationDice(p: {
   grids: TrainingGrid[];
   truth: Uint8Array[];
   classNames: string[];
+  /** Aborts between tiles (a 'cancelled' WorkbenchError). */
+  signal?: AbortSignal;
 }): Promise<Record<string, number>> {
   const classes = p.classNames.map((_, k) => k).slice(1);
   const sums = new Map<number, { sum: number; n: number }>();
   for (let j = 0; j < p.grids.length; j++) {
     const g = p.grids[j];
-    const { labels } = await p.device.run(`validating on scan ${j + 1}`, () => predictLabels(p.set, windowOptions(p.device, p.net, j, g.dims), netPredictor(p.net)));
+    const { labels } = await p.device.run(`validating on scan ${j + 1}`, () => predictLabels(p.set, windowOptions(p.device, p.net, j, g.dims, p.signal), netPredictor(p.net)));
     const onScan = toScanGrid(g, labels, 'nearest').data as Uint8Array;
-    const dice = computeDice(onScan, p.truth[j], { classes });
+    // A class the validation scan does not label (none of its voxels) is not scored on it: absent from a
+    // partially labelled map (B has no kidneys) means unknown, not "predict nothing".
+    const truth = p.truth[j];
+    const has = new Uint8Array(p.classNames.length);
+    for (let v = 0; v < truth.length; v++) has[truth[v]] = 1;
+    const dice = computeDice(onScan, truth, { classes: classes.filter((k) => has[k]) });
     for (const [k, d] of dice) {
       if (Number.isNaN(d)) continue;
       const s = sums.get(k) ?? { sum: 0, n: 0 };

@@ -32,10 +32,11 @@ import { checkLabelMatchesImage, labelArray, type Vec3, type Volume } from '../d
 import { errorMessage, isWorkbenchError, WorkbenchError } from '../errors';
 import { argmaxCollector, largestComponentPerClass, slidingWindowStream, type BlendMode, type ProbabilitySink } from '../inferers';
 import { computeDice, computeIoU, volumesMl as classVolumesMl } from '../metrics';
-import type { DualPathNet, Normalisation } from '../networks';
+import { receptiveField, type DualPathNet, type Normalisation } from '../networks';
 import { uploadTrainingSet } from '../transforms';
 import { evaluationTileSize, netPredictor } from './evaluation';
 import { prepareTrainingGrid, toScanGrid, unitToBytes, type TrainingGrid } from './training-data';
+import { emptyResultWarning, hasOrganVoxel, modelPhrase, notCtWarning, thinScanWarnings } from './scan-fit';
 
 /** What the predictor needs to know about a model besides its weights (a subset of `ModelTopology`). */
 export interface PredictorModelMeta {
@@ -84,6 +85,8 @@ export interface SegmentParams {
   signal?: AbortSignal;
   onProgress?: (p: SegmentProgress) => void;
   now?: () => number;
+  /** The model's name, for the warnings (default: "the model"). */
+  modelName?: string;
 }
 
 export interface SegmentResult {
@@ -101,6 +104,11 @@ export interface SegmentResult {
   confidence?: Volume;
   /** Wall time of the whole call. */
   ms: number;
+  /**
+   * Why the result may not be trusted, one sentence each (scan too thin for the model, not a CT in HU, no
+   * organ found; see scan-fit.ts); empty when none.
+   */
+  warnings: string[];
   /** How it was computed, for reports. */
   details: { trainingGrid: Vec3; tileSize: number; overlap: number; tiles: number; postprocess: boolean };
 }
@@ -240,6 +248,18 @@ function floatVolume(grid: TrainingGrid, values: Float32Array, name: string): Vo
   return { ...v, name, intent: 'image', scale: { slope: 1, inter: 0 } };
 }
 
+/** Before inference: is the scan thick enough along every axis, and a CT in HU? (scan-fit.ts) */
+function scanWarnings(p: SegmentParams, grid: TrainingGrid): string[] {
+  const c = grid.canonical.volume;
+  const model = modelPhrase(p.modelName);
+  const thin = thinScanWarnings({
+    scanName: p.image.name, model, dims: [...c.dims], spacing: [...c.spacing],
+    modelSpacing: p.meta.trainingSpacing, receptiveField: receptiveField(p.net.rFull, p.net.rContext),
+  });
+  const notCt = notCtWarning(p.image, model, p.meta.normalisation);
+  return notCt ? [...thin, notCt] : thin;
+}
+
 /**
  * Segments `image` with `net` (see the module comment for the steps and the memory held).
  * Throws `WorkbenchError('cancelled')` when `signal` aborts (between tiles); no tensors are left behind.
@@ -254,6 +274,7 @@ export async function segmentVolume(p: SegmentParams): Promise<SegmentResult> {
   p.onProgress?.({ stage: 'prepare', tilesDone: 0, tilesTotal: 0, elapsedMs: 0 });
   const refClasses = p.reference ? referenceToClasses(p.reference, p.image, meta.classNames, p.referenceNames) : undefined;
   const grid = scanTrainingGrid(p.image, meta);
+  const warnings = scanWarnings(p, grid);
   let inferred: Inferred;
   try {
     inferred = await infer(p, grid, started, now);
@@ -266,13 +287,14 @@ export async function segmentVolume(p: SegmentParams): Promise<SegmentResult> {
   const postprocess = p.postprocess ?? true;
   const cleaned = postprocess ? largestComponentPerClass(inferred.labels, grid.dims) : inferred.labels;
   const labels = labelVolume(grid, cleaned, p.image);
+  if (!hasOrganVoxel(labels.data)) warnings.push(emptyResultWarning(p.image.name, modelPhrase(p.modelName), meta.classNames, warnings.length > 0));
   const labelNames: Record<number, string> = {};
   meta.classNames.forEach((n, k) => k > 0 && (labelNames[k] = n));
   const ml = classVolumesMl(labels.data, labels.spacing, { classes: Object.keys(labelNames).map(Number) });
   const volumesMl: Record<string, number> = {};
   for (const [k, v] of ml) volumesMl[meta.classNames[k]] = v;
   const result: SegmentResult = {
-    labels, labelNames, volumesMl, ms: 0,
+    labels, labelNames, volumesMl, ms: 0, warnings,
     details: { trainingGrid: [...grid.dims], tileSize: inferred.tileSize, overlap: inferred.overlap, tiles: inferred.tiles, postprocess },
   };
   if (refClasses) Object.assign(result, overlapByName(labels.data as Uint8Array, refClasses, meta.classNames));

@@ -65,6 +65,7 @@ export class Segmenter {
         reference: ref ? { ...ref.volume, data: labelArray(ref.volume), scale: { slope: 1, inter: 0 } } : undefined,
         referenceNames: ref?.info.labels,
         confidence: opts.probabilities ?? false,
+        modelName: model.info.name,
         signal,
         onProgress: (p) => void this.deps.emit({ type: 'segment-progress', imageId, ...p }),
       });
@@ -83,9 +84,15 @@ export class Segmenter {
         ms: result.ms,
         ...(result.dice ? { dice: result.dice, iou: result.iou } : {}),
         ...(map ? { mapId: map.info.id } : {}),
+        ...(result.warnings.length ? { warnings: [...result.warnings] } : {}),
       };
       return { info, label, map };
-    });
+    }, imageId);
+  }
+
+  /** The image being segmented, if any. */
+  get imageId(): string | undefined {
+    return this.current.subject;
   }
 
   /** Stops the running segmentation after its current tile (it rejects with a 'cancelled' error). */

@@ -6,6 +6,7 @@ import { WorkbenchError } from '../errors';
 
 export class SingleRun {
   private abort?: AbortController;
+  private about?: string;
 
   /** `busyMessage`: the sentence a second run is refused with. */
   constructor(private readonly busyMessage: string) {}
@@ -14,14 +15,21 @@ export class SingleRun {
     return this.abort !== undefined;
   }
 
-  async run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** The id the running run works on (`run`'s `subject`, e.g. the image being segmented); undefined when idle. */
+  get subject(): string | undefined {
+    return this.about;
+  }
+
+  async run<T>(fn: (signal: AbortSignal) => Promise<T>, subject?: string): Promise<T> {
     if (this.abort) throw new WorkbenchError('busy', this.busyMessage);
     const abort = new AbortController();
     this.abort = abort;
+    this.about = subject;
     try {
       return await fn(abort.signal);
     } finally {
       this.abort = undefined;
+      this.about = undefined;
     }
   }
 

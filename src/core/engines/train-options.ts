@@ -40,6 +40,8 @@ export interface TrainingPlan {
   scansPerBatch: number;
   /** Label values learnt, in class order (class k = classes[k − 1]; class 0 is background). */
   classes: number[];
+  /** Per training pair: the label values its map labels, when `labelledClasses` names it (else decided from its voxels). */
+  labelled: (number[] | undefined)[];
   /** Background first. */
   classNames: string[];
   train: TrainingPair[];
@@ -101,6 +103,25 @@ function checkClassWeights(w: number[] | undefined, k: number): number[] | undef
   return [...w];
 }
 
+function labelledPerScan(opts: TrainOptions, train: TrainingPair[], classes: number[]): (number[] | undefined)[] {
+  const given = opts.labelledClasses;
+  if (given === undefined) return train.map(() => undefined);
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new WorkbenchError('bad-argument', `labelledClasses must map image ids to lists of label values; got ${JSON.stringify(given)}.`);
+  }
+  for (const id of Object.keys(given)) {
+    if (!opts.images.includes(id)) throw new WorkbenchError('bad-argument', `labelledClasses names ${id}, which is not one of the training images (${opts.images.join(', ')}).`);
+  }
+  return train.map((p) => {
+    const values = given[p.image.info.id];
+    if (values === undefined) return undefined;
+    if (!Array.isArray(values) || values.some((v) => !classes.includes(v))) {
+      throw new WorkbenchError('bad-argument', `labelledClasses for ${p.image.info.name} must list label values among the classes trained (${classes.join(', ')}); got ${JSON.stringify(values)}.`);
+    }
+    return [...values];
+  });
+}
+
 export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: { preset: PresetName }): TrainingPlan {
   if (!opts || !Array.isArray(opts.images) || opts.images.length === 0) {
     throw new WorkbenchError('bad-argument', 'train() needs at least one image id in `images`, each with a label map attached.');
@@ -116,6 +137,7 @@ export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: {
       throw new WorkbenchError('bad-labels', `Class ${c} does not occur in the training label maps (${train.map((p) => p.label.info.name).join(', ')}); they hold ${[...present].join(', ')}.`);
     }
   }
+  const labelled = labelledPerScan(opts, train, classes);
   const names = train[0].label.info.labels ?? {};
   const preset = opts.preset ?? defaults.preset;
   const cfg = presetConfig(preset, classes.length + 1);
@@ -147,6 +169,7 @@ export function planTraining(opts: TrainOptions, store: VolumeStore, defaults: {
     classWeights: checkClassWeights(opts.classWeights, classes.length + 1),
     scansPerBatch: positiveInt('scansPerBatch', opts.scansPerBatch, 1, train.length),
     classes,
+    labelled,
     classNames: ['background', ...classes.map((c) => names[c] ?? `label ${c}`)],
     train,
     validation,

@@ -5,11 +5,12 @@
  * between steps and the UI thread never waits on training.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EngineEvent, ErrorMapSnapshot, TrainingStatus, TrainOptions } from './contract';
+import type { EngineEvent, ErrorMapSnapshot, TrainingState, TrainingStatus, TrainOptions } from './contract';
 import type { DualPathNet } from '../networks';
 import type { Device } from '../backend/device';
 import { defaultPresetFor } from './training-defaults';
 import { errorMessage, isWorkbenchError, WorkbenchError } from '../errors';
+import { yieldToEventLoop } from '../env';
 import { Rng } from '../random';
 import { DEFAULT_AUGMENT, NO_AUGMENT, samplePatchBatch } from '../transforms';
 import { pTrueOnTrainingImage, validationDice } from './evaluation';
@@ -58,6 +59,8 @@ interface RunState {
   session?: TrainingSession;
   status: TrainingStatus;
   stopRequested: boolean;
+  /** Aborted by `stop`: a whole-volume pass (error map, validation) in progress ends at its next tile. */
+  abort: AbortController;
   paused: boolean;
   resume?: () => void;
   finished: Promise<void>;
@@ -67,6 +70,11 @@ interface RunState {
 }
 
 let runCounter = 0;
+
+/** `"isample ε=0.01" (run-3, iteration 12 of 200, paused)`: a run as a sentence names it. */
+export function describeRun(r: { runName: string; runId: string; iteration: number; iterations: number; state: TrainingState }): string {
+  return `"${r.runName}" (${r.runId}, iteration ${r.iteration} of ${r.iterations}, ${r.state})`;
+}
 
 /** Copies a resumed run's weights and error maps into a freshly opened session. */
 function resumeSession(s: TrainingSession, r: NonNullable<TrainerHooks['resume']>): void {
@@ -93,14 +101,13 @@ export class Trainer {
 
   /** Validates the options, prepares data and the network, and starts the loop; resolves once started. */
   async start(opts: TrainOptions, hooks: TrainerHooks = {}): Promise<{ runId: string; plan: TrainingPlan }> {
-    if (this.run && (this.run.status.state === 'running' || this.run.status.state === 'paused')) {
-      throw new WorkbenchError('busy', 'A training run is already going; stop it before starting another.');
-    }
+    const going = this.active;
+    if (going) throw new WorkbenchError('busy', `A training run is already going: ${describeRun(going)}; stop it before starting another.`);
     const device = this.deps.device();
     const plan = planTraining(opts, this.deps.store, { preset: defaultPresetFor(device.software) });
     const id = `run-${++runCounter}`;
     const status: TrainingStatus = { state: 'running', iteration: 0, loss: NaN, lossHistory: [], acceptRate: NaN, numTensors: tf.memory().numTensors, iterations: plan.iterations, runId: id };
-    const run: RunState = { id, plan, device, status, stopRequested: false, paused: false, finished: Promise.resolve(), errorMaps: new Map(), hooks };
+    const run: RunState = { id, plan, device, status, stopRequested: false, abort: new AbortController(), paused: false, finished: Promise.resolve(), errorMaps: new Map(), hooks };
     const session = openSession(plan, device);
     try {
       if (hooks.resume) resumeSession(session, hooks.resume);
@@ -148,7 +155,8 @@ export class Trainer {
     const rng = new Rng(first === 0 ? plan.seed ^ 0x5eed : ((plan.seed ^ 0x5eed) + Math.imul(first, 0x9e3779b1)) >>> 0);
     const geom = { outputSize: plan.outputSize, rFull: s.net.rFull, rContext: s.net.rContext };
     const aug = { ...(plan.augment ? DEFAULT_AUGMENT : NO_AUGMENT), photometric: plan.photometric };
-    const lossOptions = plan.classWeights ? { classWeights: plan.classWeights } : undefined;
+    const weights = plan.classWeights ? { classWeights: plan.classWeights } : {};
+    const partial = s.unlabelled.some((row) => row.some(Boolean));
     const every = run.hooks.checkpointEvery ?? 0;
     try {
       for (const pair of plan.train) {
@@ -156,6 +164,7 @@ export class Trainer {
         await this.emit({ type: 'error-map', runId: run.id, imageId: pair.image.info.id, iteration: 0, dims: snap.dims, data: snap.data.slice() });
       }
       for (let it = first; it < plan.iterations && !run.stopRequested; it++) {
+        await yieldToEventLoop(); // stop, pause and status calls get in between steps on every backend
         await this.waitIfPaused(run);
         if (run.stopRequested) break;
         const t0 = this.now();
@@ -163,6 +172,8 @@ export class Trainer {
         s.optimizer.learningRate = lr;
         const picked = s.sampler.nextBatch(plan.batchSize, rng);
         const batch = samplePatchBatch(s.trainSet, picked.patches, geom, aug, rng);
+        // Partially labelled scans: each sample carries the classes its scan does not label (the marginal loss).
+        const lossOptions = partial ? { ...weights, unlabelled: picked.patches.map((p) => s.unlabelled[p.image]) } : weights;
         let loss: number;
         try {
           const { full, context, labels } = batch;
@@ -179,7 +190,9 @@ export class Trainer {
       }
       this.finish(run, 'done');
     } catch (e) {
-      this.finish(run, 'error', e);
+      // Stopped during an error-map update or a validation: that pass is abandoned, the run ends as stopped.
+      if (run.stopRequested && isWorkbenchError(e, 'cancelled')) this.finish(run, 'done');
+      else this.finish(run, 'error', e);
     }
   }
 
@@ -199,7 +212,7 @@ export class Trainer {
   private async updateErrorMap(run: RunState, i: number, iteration: number): Promise<void> {
     const s = run.session!;
     const grid = s.grids[i];
-    const pTrue = await pTrueOnTrainingImage(run.device, s.net, s.trainSet, grid, i);
+    const pTrue = await pTrueOnTrainingImage(run.device, s.net, s.trainSet, grid, i, run.abort.signal, s.unlabelled[i]);
     s.errorMaps.updateFromPTrue(i, pTrue);
     const info = run.plan.train[i].image.info;
     const e = toScanGrid(grid, s.errorMaps.error(i), 'linear').data as Float32Array;
@@ -218,7 +231,7 @@ export class Trainer {
 
   private async validate(run: RunState, iteration: number): Promise<void> {
     const s = run.session!;
-    const dice = await validationDice({ device: run.device, net: s.net, set: s.valSet!, grids: s.valGrids, truth: s.valTruth, classNames: run.plan.classNames });
+    const dice = await validationDice({ device: run.device, net: s.net, set: s.valSet!, grids: s.valGrids, truth: s.valTruth, classNames: run.plan.classNames, signal: run.abort.signal });
     run.status.valDice = dice;
     void this.emit({ type: 'validation', runId: run.id, iteration, dice });
   }
@@ -254,13 +267,27 @@ export class Trainer {
     if (!paused) run.resume?.();
   }
 
-  /** Stops after the current step; resolves when the run has ended. */
+  /**
+   * Stops after the current step, or at the next tile of an error-map update or validation in progress (that
+   * pass is abandoned: the published error map and Dice stay the previous ones); resolves when the run has
+   * ended (state 'done', at the iteration reached).
+   */
   async stop(): Promise<void> {
     const run = this.run;
     if (!run) return;
     run.stopRequested = true;
+    run.abort.abort();
     run.resume?.();
     await run.finished;
+  }
+
+  /** The run that is running or paused, if any. */
+  get active(): { runId: string; runName: string; iteration: number; iterations: number; state: TrainingState; volumeIds: string[] } | undefined {
+    const r = this.run;
+    if (!r || (r.status.state !== 'running' && r.status.state !== 'paused')) return undefined;
+    const pairs = [...r.plan.train, ...r.plan.validation];
+    const volumeIds = [...new Set(pairs.flatMap((p) => [p.image.info.id, p.label.info.id]))];
+    return { runId: r.id, runName: r.plan.runName, iteration: r.status.iteration, iterations: r.plan.iterations, state: r.status.state, volumeIds };
   }
 
   status(): TrainingStatus {

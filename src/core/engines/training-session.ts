@@ -22,6 +22,11 @@ export interface TrainingSession {
   trainSet: GpuTrainingSet;
   valSet?: GpuTrainingSet;
   indexes: ClassIndex[];
+  /**
+   * Per training scan and class (background first): true when the scan does not label the class (see
+   * `TrainOptions.labelledClasses`). All false for a fully labelled scan.
+   */
+  unlabelled: boolean[][];
   errorMaps: ErrorMapStore;
   sampler: ISampler | UniformSampler;
   net: DualPathNet;
@@ -38,11 +43,30 @@ function upload(gs: TrainingGrid[], limits: DeviceLimits | undefined): GpuTraini
   return uploadTrainingSet(gs.map((g) => ({ name: g.name, image: g.image, labels: g.labels, dims: g.dims, spacing: g.spacing })), { limits });
 }
 
+/**
+ * Which classes each training scan labels: those `labelledClasses` lists for it, else those with voxels on
+ * its training grid. Voxels of a class the scan does not label are set to 0 (background or unlabelled).
+ */
+export function unlabelledClasses(plan: TrainingPlan, trainGrids: TrainingGrid[]): boolean[][] {
+  const numClasses = plan.classes.length + 1;
+  return trainGrids.map((g, i) => {
+    const labels = g.labels!;
+    const listed = plan.labelled[i];
+    const has = new Array<boolean>(numClasses).fill(false);
+    if (listed) for (const value of listed) has[plan.classes.indexOf(value) + 1] = true;
+    else for (let v = 0; v < labels.length; v++) has[labels[v]] = true;
+    has[0] = true;
+    if (listed) for (let v = 0; v < labels.length; v++) if (!has[labels[v]]) labels[v] = 0;
+    return has.map((h) => !h);
+  });
+}
+
 /** Prepares grids, samplers, GPU data (checked against `device`'s limits) and a fresh network for `plan`. */
 export function openSession(plan: TrainingPlan, device: Device): TrainingSession {
   const trainGrids = grids(plan, plan.train);
   const valGrids = grids(plan, plan.validation);
   const numClasses = plan.classes.length + 1;
+  const unlabelled = unlabelledClasses(plan, trainGrids);
   const indexes = trainGrids.map((g) => buildClassIndex({ name: g.name, labels: g.labels!, dims: g.dims }, numClasses));
   for (const [i, ix] of indexes.entries()) {
     if (ix.present.length < 2) {
@@ -59,7 +83,7 @@ export function openSession(plan: TrainingPlan, device: Device): TrainingSession
   const valTruth = plan.validation.map((p) => remapLabels(labelArray(p.label.volume), plan.classes));
   const net = createDualPathNet({ preset: plan.preset, numClasses, seed: plan.seed });
   const optimizer = new NesterovSgd({ learningRate: plan.learningRate });
-  return { plan, grids: trainGrids, valGrids, valTruth, trainSet, valSet, indexes, errorMaps, sampler, net, optimizer };
+  return { plan, grids: trainGrids, valGrids, valTruth, trainSet, valSet, indexes, unlabelled, errorMaps, sampler, net, optimizer };
 }
 
 /** Frees the GPU volumes and the optimiser's state; the network stays. */

@@ -57,13 +57,17 @@ export function argmaxCollector(dims: Vec3, numClasses: number): ProbabilitySink
   };
 }
 
-/** p_true(v) = p[v, L(v)] for the given true labels (x fastest), and E = 1 − p_true on request. */
-export function pTrueCollector(dims: Vec3, numClasses: number, trueLabels: LabelArray): ProbabilitySink & { pTrue: Float32Array; errorMap(): Float32Array } {
+/**
+ * p_true(v) = p[v, L(v)] for the given true labels (x fastest), and E = 1 − p_true on request. Where
+ * `unlabelled[k]` (a partially labelled scan), voxels of label 0 take p_0 + Σ_{k unlabelled} p[v, k].
+ */
+export function pTrueCollector(dims: Vec3, numClasses: number, trueLabels: LabelArray, unlabelled?: readonly boolean[]): ProbabilitySink & { pTrue: Float32Array; errorMap(): Float32Array } {
   const n = dims[0] * dims[1] * dims[2];
   if (trueLabels.length !== n) {
     throw new WorkbenchError('label-grid-mismatch', `The label map has ${trueLabels.length} voxels but the image is ${dims.join('×')} = ${n}; a label map must match its image.`);
   }
   const pTrue = new Float32Array(n);
+  const merged = unlabelled ? [...unlabelled.keys()].filter((k) => k > 0 && unlabelled[k]) : [];
   return {
     pTrue,
     accept(s) {
@@ -71,7 +75,9 @@ export function pTrueCollector(dims: Vec3, numClasses: number, trueLabels: Label
       for (let v = 0; v < slabVoxels(s); v++) {
         const k = trueLabels[base + v];
         if (!(k >= 0 && k < numClasses)) throw new WorkbenchError('bad-argument', `Voxel ${base + v} has label ${k}; expected a class 0..${numClasses - 1}.`);
-        pTrue[base + v] = s.probabilities[v * numClasses + k];
+        let p = s.probabilities[v * numClasses + k];
+        if (k === 0) for (const j of merged) p += s.probabilities[v * numClasses + j];
+        pTrue[base + v] = p;
       }
     },
     errorMap() {

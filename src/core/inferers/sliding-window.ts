@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Vec3 } from '../data/volume';
+import { yieldToEventLoop } from '../env';
 import { WorkbenchError } from '../errors';
 import type { LabelArray } from '../transforms/training-set';
 import type { GpuTrainingSet } from '../transforms/training-set';
@@ -144,6 +145,7 @@ export async function slidingWindowStream(set: GpuTrainingSet, o: SlidingWindowO
     acc.advance(z0, sinks);
     const group = plan.origins.filter((org) => org[2] === z0);
     for (let i = 0; i < group.length; i += perCall) {
+      await yieldToEventLoop(); // a cancel (or any other message) gets in between tiles on every backend
       checkCancelled(o.signal, done, total);
       const origins = group.slice(i, i + perCall);
       const probs = await predictTiles(set, image, origins, o, predictor);

@@ -3,6 +3,8 @@
  * CT's own grid. The facade over structures.ts; DOM-free (worker, Node CLI, tests).
  */
 import type { Volume } from '../data/volume';
+import { describeHuFinding, huFinding } from '../data/intensity';
+import { yieldToEventLoop } from '../env';
 import { WorkbenchError } from '../errors';
 import type { MorphologyMethod } from './morphology';
 import { DEFAULT_LABEL_PARAMS, type LabelParams } from './params';
@@ -28,19 +30,11 @@ export interface MadeLabels {
   ms: number;
 }
 
-/** Refuses what is not a CT in HU, with a sentence naming the volume. */
+/** Refuses what is not a CT in HU (the shared HU test, `huFinding`), with a sentence naming the volume. */
 export function checkIsCt(ct: Volume, p: LabelParams): void {
-  const { data, scale: { slope, inter } } = ct;
-  let air = 0, min = Infinity, max = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const h = data[i] * slope + inter;
-    if (h <= p.airHu) air++;
-    if (h < min) min = h;
-    if (h > max) max = h;
-  }
-  if (air < p.minAirFraction * data.length) {
-    throw new WorkbenchError('not-ct', `${ct.name} does not look like a CT in Hounsfield units: its values span ${Math.round(min)} to ${Math.round(max)}, `
-      + `and only ${((100 * air) / data.length).toFixed(2)} % of voxels are at or below ${p.airHu} HU (air is −1000 HU in a CT; at least ${100 * p.minAirFraction} % is expected). `
+  const f = huFinding(ct, { airHu: p.airHu, minAirFraction: p.minAirFraction });
+  if (!f.looksLikeCt) {
+    throw new WorkbenchError('not-ct', `${ct.name} does not look like a CT in Hounsfield units: ${describeHuFinding(f)}. `
       + 'Automatic labels work from HU thresholds, so an MR or a rescaled image cannot be labelled this way.', { file: ct.name });
   }
 }
@@ -59,7 +53,7 @@ export async function makeLabelVolume(ct: Volume, opts: MakeLabelsOptions): Prom
   const step = async (stage: StructureName | 'check'): Promise<void> => {
     opts.onProgress?.({ stage, done, total });
     done++;
-    await new Promise((r) => setTimeout(r, 0)); // let a cancel message in
+    await yieldToEventLoop(); // let a cancel message in
     check();
   };
   await step('check');

@@ -2,8 +2,10 @@
  * Every threshold and radius the unsupervised labels use, with its default and the reason for it.
  * HU = Hounsfield units (air −1000, fat ≈ −100, water 0, soft tissue 20–80, bone 300–2000).
  */
+import { CT_HU_TEST } from '../data/intensity';
+
 export interface LabelParams {
-  /** A CT has air: at least this fraction of voxels at or below `airHu`, else the volume is refused as not CT (MR has no negative values). */
+  /** A CT has air: at least this fraction of voxels at or below `airHu`, else the volume is refused as not CT (MR has no negative values). Default: `CT_HU_TEST`, which segmentation warns with. */
   minAirFraction: number;
   /** "Air" for the not-CT check: −900 HU is below any tissue (lung parenchyma ≈ −850 still counts as not pure air). */
   airHu: number;
@@ -51,8 +53,8 @@ export interface LabelParams {
 }
 
 export const DEFAULT_LABEL_PARAMS: Readonly<LabelParams> = Object.freeze({
-  minAirFraction: 0.01,
-  airHu: -900,
+  minAirFraction: CT_HU_TEST.minAirFraction,
+  airHu: CT_HU_TEST.airHu,
   bodyHu: -500,
   bodyOpeningMm: 4,
   lungHu: -400,

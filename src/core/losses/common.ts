@@ -11,6 +11,24 @@ export interface LossOptions {
   classWeights?: number[];
   /** Overlap losses only: added to numerator and denominator (default 1), so empty classes score 1. */
   smooth?: number;
+  /**
+   * Partially labelled scans (the marginal loss): `unlabelled[n][k]` is true when the scan that sample n
+   * comes from does not label class k (k ≥ 1; e.g. MSD spleen_8 labels only the spleen). Its voxels of label 0
+   * then mean "background or one of those classes": the probabilities of background and of every unlabelled
+   * class are summed into background for that sample, so the loss never teaches that an unlabelled organ is
+   * background. Absent, or all false: the ordinary loss, computed exactly as without it.
+   */
+  unlabelled?: boolean[][];
+}
+
+/** True when `unlabelled` marks at least one class of one sample (the marginal loss is needed). */
+export function isPartial(opts: LossOptions | undefined): boolean {
+  return !!opts?.unlabelled?.some((row) => row.some(Boolean));
+}
+
+/** `unlabelled` (checked by `checkLossInputs`) as a float32 `[N, 1, K]` mask (1 = not labelled in that sample's scan). */
+export function unlabelledMask(unlabelled: boolean[][], n: number, k: number): tf.Tensor3D {
+  return tf.tensor3d(unlabelled.flatMap((row) => row.map((u) => (u ? 1 : 0))), [n, 1, k]);
 }
 
 export function checkLossInputs(logits: tf.Tensor, labels: tf.Tensor, opts: LossOptions | undefined, what: string): number {
@@ -26,6 +44,14 @@ export function checkLossInputs(logits: tf.Tensor, labels: tf.Tensor, opts: Loss
   const w = opts?.classWeights;
   if (w && (w.length !== k || w.some((v) => !(v >= 0)) || !w.some((v) => v > 0))) {
     throw new WorkbenchError('bad-argument', `${what}: classWeights needs ${k} non-negative numbers, not all 0; got [${w.join(', ')}].`);
+  }
+  const u = opts?.unlabelled;
+  if (u) {
+    const n = logits.shape[0];
+    if (!Array.isArray(u) || u.length !== n || u.some((row) => !Array.isArray(row) || row.length !== k)) {
+      throw new WorkbenchError('bad-argument', `${what}: unlabelled needs ${n} rows of ${k} flags (one per sample and class); got ${Array.isArray(u) ? u.length : typeof u} rows.`);
+    }
+    if (u.some((row) => row[0])) throw new WorkbenchError('bad-argument', `${what}: background (class 0) is always labelled; unlabelled[n][0] must be false.`);
   }
   return k;
 }

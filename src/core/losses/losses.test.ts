@@ -21,13 +21,23 @@ function softmaxRows(z: Float64Array, k: number): Float64Array {
   return p;
 }
 
-function ceReference(z: Float64Array, y: Int32Array, k: number, w?: number[]): number {
+/** The probability of voxel r's target: p_y, or for label 0 in a partially labelled sample p_0 + Σ_unlabelled p_k. */
+function targetProbability(p: Float64Array, y: Int32Array, r: number, k: number, n: number, u?: boolean[][]): number {
+  const b = Math.floor(r / (y.length / n));
+  if (y[r] !== 0 || !u) return p[r * k + y[r]];
+  let q = p[r * k];
+  for (let j = 1; j < k; j++) if (u[b][j]) q += p[r * k + j];
+  return q;
+}
+
+function ceReference(z: Float64Array, y: Int32Array, n: number, k: number, o: LossOptions = {}): number {
   const p = softmaxRows(z, k);
+  const w = o.classWeights;
   let num = 0;
   let den = 0;
   y.forEach((c, r) => {
     const wr = w ? w[c] : 1;
-    num -= wr * Math.log(p[r * k + c]);
+    num -= wr * Math.log(targetProbability(p, y, r, k, n, o.unlabelled));
     den += wr;
   });
   return num / den;
@@ -37,18 +47,22 @@ function overlapReference(kind: 'iou' | 'dice', z: Float64Array, y: Int32Array, 
   const p = softmaxRows(z, k);
   const v = y.length / n;
   const s = o.smooth ?? 1;
-  const w = o.classWeights ?? new Array<number>(k).fill(1);
-  const wSum = w.reduce((a, b) => a + b, 0);
   let total = 0;
   for (let b = 0; b < n; b++) {
+    const u = o.unlabelled?.[b] ?? new Array<boolean>(k).fill(false);
+    const w = (o.classWeights ?? new Array<number>(k).fill(1)).map((x, c) => (u[c] ? 0 : x));
+    const wSum = w.reduce((a, c) => a + c, 0);
     for (let c = 0; c < k; c++) {
       let i = 0;
       let ps = 0;
       let g = 0;
       for (let t = b * v; t < (b + 1) * v; t++) {
         const yt = y[t] === c ? 1 : 0;
-        i += p[t * k + c] * yt;
-        ps += p[t * k + c];
+        // Background absorbs the unlabelled classes' probabilities; an unlabelled class has none left.
+        let pc = u[c] ? 0 : p[t * k + c];
+        if (c === 0) for (let j = 1; j < k; j++) if (u[j]) pc += p[t * k + j];
+        i += pc * yt;
+        ps += pc;
         g += yt;
       }
       const score = kind === 'iou' ? (i + s) / (ps + g - i + s) : (2 * i + s) / (ps + g + s);
@@ -59,7 +73,7 @@ function overlapReference(kind: 'iou' | 'dice', z: Float64Array, y: Int32Array, 
 }
 
 function reference(name: LossName, z: Float64Array, y: Int32Array, n: number, k: number, o?: LossOptions): number {
-  return name === 'cross-entropy' ? ceReference(z, y, k, o?.classWeights) : overlapReference(name, z, y, n, k, o);
+  return name === 'cross-entropy' ? ceReference(z, y, n, k, o) : overlapReference(name, z, y, n, k, o);
 }
 
 function randomCase(shape: [number, number, number, number], k: number, seed: number) {
@@ -116,6 +130,41 @@ describe('loss values on hand-checkable cases (CPU backend)', () => {
     }
   });
 
+  it('partial labels: a background voxel of a scan that does not label class 2 scores −log(p0 + p2), and is not pushed away from class 2', async () => {
+    // One voxel, label 0, logits [0, 1, 2]: p = softmax; marginal CE = −log(p0 + p2).
+    const logits = tf.tensor([0, 1, 2], [1, 1, 1, 1, 3]);
+    const labels = tf.tensor([0], [1, 1, 1, 1], 'int32');
+    const p = [0, 1, 2].map((a) => Math.exp(a) / (1 + Math.E + Math.E ** 2));
+    const unlabelled = [[false, false, true]];
+    expect((await crossEntropyLoss(logits, labels, { unlabelled }).data())[0]).toBeCloseTo(-Math.log(p[0] + p[2]), 6);
+    expect((await crossEntropyLoss(logits, labels).data())[0]).toBeCloseTo(-Math.log(p[0]), 6);
+    // Gradient descent moves logits by −∂L/∂z: plain CE lowers class 2's logit (teaches "not an organ"),
+    // the marginal loss raises it with background's (only class 1, which the scan does label, is pushed down).
+    const plain = await tf.grad((t: tf.Tensor) => crossEntropyLoss(t, labels))(logits).data();
+    const marginal = await tf.grad((t: tf.Tensor) => crossEntropyLoss(t, labels, { unlabelled }))(logits).data();
+    expect(plain[2]).toBeGreaterThan(0.5);
+    expect(marginal[2]).toBeLessThan(0);
+    expect(marginal[1]).toBeGreaterThan(0);
+    // The same for the overlap losses: class 2's probability counts as background in that sample.
+    for (const f of [softIoULoss, softDiceLoss]) {
+      const g = await tf.grad((t: tf.Tensor) => f(t, labels, { unlabelled }))(logits).data();
+      expect(g[2]).toBeLessThanOrEqual(1e-9);
+    }
+  });
+
+  it('partial labels given as all false give exactly the ordinary loss', async () => {
+    const { z, y, logitShape, labelShape } = randomCase([2, 2, 2, 2], 3, 5);
+    const zT = tf.tensor(Float32Array.from(z), logitShape);
+    const labels = tf.tensor(y, labelShape, 'int32');
+    const none = [[false, false, false], [false, false, false]];
+    for (const name of LOSS_NAMES) {
+      const f = lossFunction(name);
+      expect((await f(zT, labels, { unlabelled: none }).data())[0]).toBe((await f(zT, labels).data())[0]);
+    }
+    expectWorkbenchError(() => crossEntropyLoss(zT, labels, { unlabelled: [[false, false, false]] }), 'bad-argument', /2 rows of 3 flags/);
+    expectWorkbenchError(() => softDiceLoss(zT, labels, { unlabelled: [[true, false, false], [false, false, true]] }), 'bad-argument', /background \(class 0\) is always labelled/);
+  });
+
   it('rejects mismatched shapes, non-int labels, bad weights and unknown names', () => {
     const logits = tf.zeros([1, 2, 2, 2, 2]);
     const expectBad = (f: () => unknown, re: RegExp) => expectWorkbenchError(f, 'bad-argument', re);
@@ -131,7 +180,12 @@ describe('loss values and gradients against float64 references (CPU backend)', (
     await tf.setBackend('cpu');
   });
 
-  const optionSets: LossOptions[] = [{}, { classWeights: [0.2, 1, 3] }, { smooth: 0.1 }];
+  // Sample 0 labels every class; sample 1's scan does not label class 2 (the marginal loss).
+  const partial = [
+    [false, false, false],
+    [false, false, true],
+  ];
+  const optionSets: LossOptions[] = [{}, { classWeights: [0.2, 1, 3] }, { smooth: 0.1 }, { unlabelled: partial }, { unlabelled: partial, classWeights: [0.5, 1, 2] }];
   it.each(LOSS_NAMES.flatMap((name) => optionSets.map((o) => ({ name, o }))))('$name $o: value and gradient (central differences)', async ({ name, o }) => {
     const n = 2;
     const k = 3;
@@ -162,10 +216,10 @@ describe('losses on real WebGPU agree with the CPU backend', () => {
     await tf.setBackend('cpu');
   });
 
-  it.each(LOSS_NAMES)('%s on [2,8,8,8,3] logits: value within 1e-5 and gradient within 1e-6 of the CPU', async (name) => {
+  it.each(LOSS_NAMES.flatMap((name) => [false, true].map((partial) => ({ name, partial }))))('$name (partial labels: $partial) on [2,8,8,8,3] logits: value within 1e-5 and gradient within 1e-6 of the CPU', async ({ name, partial }) => {
     const b = await webgpuForTests();
     const { z, y, logitShape, labelShape } = randomCase([2, 8, 8, 8], 3, 23);
-    const o: LossOptions = { classWeights: [0.5, 1, 2] };
+    const o: LossOptions = { classWeights: [0.5, 1, 2], ...(partial ? { unlabelled: [[false, false, false], [false, true, false]] } : {}) };
     const run = async (backend: 'cpu' | 'webgpu') => {
       await tf.setBackend(backend);
       const zT = tf.tensor(Float32Array.from(z), logitShape);

@@ -5,11 +5,14 @@
  *   soft IoU (Jaccard) = (I + s) / (P + G − I + s),   soft Dice = (2I + s) / (P + G + s)
  * loss = 1 − (Σ_k w_k · score[n, k]) / Σ_k w_k, averaged over the batch. All classes (background included)
  * count with weight 1 unless `classWeights` says otherwise; s = `smooth` (default 1).
+ *
+ * Partially labelled samples (`unlabelled`, see LossOptions): in sample n the probabilities of the classes
+ * its scan does not label are added to background's, and those classes drop out of its score (weight 0).
  */
 import * as tf from '@tensorflow/tfjs';
-import { checkLossInputs, oneHotFlat, type LossOptions } from './common';
+import { checkLossInputs, isPartial, oneHotFlat, unlabelledMask, type LossOptions } from './common';
 import { logSoftmaxRows } from '../networks';
-import { sumMiddleAxis } from './reductions';
+import { sumLastAxis, sumMiddleAxis } from './reductions';
 
 type Score = (i: tf.Tensor, p: tf.Tensor, g: tf.Tensor, s: number) => tf.Tensor;
 
@@ -21,13 +24,22 @@ function overlapLoss(logits: tf.Tensor, labels: tf.Tensor, opts: LossOptions | u
   const n = logits.shape[0];
   const v = logits.size / (n * k);
   return tf.tidy(() => {
-    const p = tf.reshape(tf.exp(logSoftmaxRows(tf.reshape(logits, [n * v, k]) as tf.Tensor2D)), [n, v, k]) as tf.Tensor3D;
+    let p = tf.reshape(tf.exp(logSoftmaxRows(tf.reshape(logits, [n * v, k]) as tf.Tensor2D)), [n, v, k]) as tf.Tensor3D;
     const y = tf.reshape(oneHotFlat(labels, k), [n, v, k]) as tf.Tensor3D;
-    const inter = sumMiddleAxis(tf.mul(p, y) as tf.Tensor3D);
-    const perClass = tf.reshape(score(inter, sumMiddleAxis(p), sumMiddleAxis(y), opts?.smooth ?? 1), [n, k]);
     const w = opts?.classWeights ?? new Array<number>(k).fill(1);
-    const wSum = w.reduce((a, b) => a + b, 0);
-    const perSample = tf.matMul(perClass, tf.tensor2d(w.map((x) => x / wSum), [k, 1])); // [N, 1]
+    // Per sample and class, the weight of the class in that sample's score (rows sum to 1).
+    let weights = tf.tensor2d(Array.from({ length: n }, () => w).flat(), [n, k]);
+    if (isPartial(opts)) {
+      const u = unlabelledMask(opts!.unlabelled!, n, k);
+      const moved = tf.reshape(sumLastAxis(tf.reshape(tf.mul(p, u), [n * v, k]) as tf.Tensor2D), [n, v, 1]);
+      const toBackground = tf.tensor3d(Array.from({ length: k }, (_, c) => (c === 0 ? 1 : 0)), [1, 1, k]);
+      p = tf.add(tf.mul(p, tf.sub(1, u)), tf.mul(moved, toBackground)) as tf.Tensor3D;
+      weights = tf.mul(weights, tf.reshape(tf.sub(1, u), [n, k])) as tf.Tensor2D;
+    }
+    weights = tf.div(weights, sumLastAxis(weights)) as tf.Tensor2D;
+    const inter = sumMiddleAxis(tf.mul(p, y) as tf.Tensor3D);
+    const perClass = tf.reshape(score(inter, sumMiddleAxis(p), sumMiddleAxis(y), opts?.smooth ?? 1), [n, k]) as tf.Tensor2D;
+    const perSample = sumLastAxis(tf.mul(perClass, weights) as tf.Tensor2D); // [N, 1]
     return tf.reshape(tf.sub(1, tf.div(sumMiddleAxis(tf.reshape(perSample, [1, n, 1]) as tf.Tensor3D), n)), []) as tf.Scalar;
   });
 }

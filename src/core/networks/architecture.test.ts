@@ -45,6 +45,7 @@ describe('layer list and accounting', () => {
       return [s.rFull, s.rContext, s.receptiveField];
     };
     expect(rf('tiny')).toEqual([3, 3, 28]);
+    expect(rf('medium')).toEqual([7, 7, 60]);
     expect(rf('small')).toEqual([9, 9, 76]);
     expect(rf('paper')).toEqual([15, 15, 124]);
     expect(receptiveField(20, 2)).toBe(41); // full path dominates when r_f > 4 r_c + 1.5

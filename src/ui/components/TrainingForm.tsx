@@ -27,6 +27,8 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
   const [train, setTrain] = useState<string[] | undefined>();
   const [val, setVal] = useState<string[] | undefined>();
   const [classes, setClasses] = useState<number[] | undefined>();
+  // Per scan, the chosen classes it does NOT label (unticked by the user); empty: decided from its voxels.
+  const [notLabelled, setNotLabelled] = useState<Record<string, number[]>>({});
   const [preset, setPreset] = useState<PresetName>(d.preset!);
   const [sampler, setSampler] = useState<SamplerName>(TRAINING_DEFAULTS.sampler);
   const [epsilon, setEpsilon] = useState<number>(TRAINING_DEFAULTS.epsilon);
@@ -55,6 +57,15 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
   }, [volumes, trainIds]);
   const chosenClasses = classes ?? labelNames.map(([k]) => k);
   const toggle = (list: string[], id: string) => (list.includes(id) ? list.filter((x) => x !== id) : [...list, id]);
+  const nameOf = new Map(labelNames);
+  const toggleLabelled = (id: string, k: number) => {
+    const cur = notLabelled[id] ?? [];
+    setNotLabelled({ ...notLabelled, [id]: cur.includes(k) ? cur.filter((c) => c !== k) : [...cur, k] });
+  };
+  // Only scans the user marked as partial are sent; the engine decides the rest from their voxels.
+  const labelledClasses = Object.fromEntries(
+    trainIds.filter((id) => (notLabelled[id] ?? []).some((k) => chosenClasses.includes(k))).map((id) => [id, chosenClasses.filter((k) => !(notLabelled[id] ?? []).includes(k))]),
+  );
 
   if (candidates.length === 0) return <p className="muted">Load a scan with a label map to train on it.</p>;
   return (
@@ -66,6 +77,20 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
             <input type="checkbox" title="train" checked={trainIds.includes(v.id)} onChange={() => setTrain(toggle(trainIds, v.id))} />
             <input type="checkbox" title="validate" checked={valIds.includes(v.id)} onChange={() => setVal(toggle(valIds, v.id))} />
             <span title={v.name}>{v.name}</span>
+            {trainIds.includes(v.id) && chosenClasses.length > 1 && (
+              <details className="scan-labels" data-testid={`train.labelled.${v.name}`}>
+                <summary>{(notLabelled[v.id] ?? []).some((k) => chosenClasses.includes(k)) ? 'partly labelled' : 'labels'}</summary>
+                <span className="muted">Untick an organ this scan does not label: its voxels then count as unknown, not background. Classes with no voxels in the scan's map are treated so anyway.</span>
+                <div className="chips">
+                  {chosenClasses.map((k) => (
+                    <label key={k} className="chip">
+                      <input type="checkbox" checked={!(notLabelled[v.id] ?? []).includes(k)} onChange={() => toggleLabelled(v.id, k)} />
+                      {nameOf.get(k) ?? `label ${k}`}
+                    </label>
+                  ))}
+                </div>
+              </details>
+            )}
           </div>
         ))}
       </div>
@@ -122,6 +147,7 @@ export function TrainingForm({ disabled, onStart }: { disabled: boolean; onStart
         onClick={() =>
           onStart({
             images: trainIds, validation: valIds, classes: chosenClasses, preset, sampler, epsilon, loss,
+            ...(Object.keys(labelledClasses).length ? { labelledClasses } : {}),
             learningRate: lr, iterations, batchSize, seed, spacing: [spacing, spacing, spacing],
             errorMapEvery: d.errorMapEvery, validateEvery: d.validateEvery,
             ...(resumeFrom ? { resumeFrom } : {}),

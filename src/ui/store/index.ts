@@ -7,7 +7,7 @@ import type { BackendStatus, VolumeInfo, WindowPreset } from '../../api/types';
 
 export interface Message {
   id: number;
-  /** 'warning': a scan loaded, but something was repaired or assumed (see VolumeInfo.warnings). */
+  /** 'warning': a scan loaded, but something was repaired or assumed (VolumeInfo.warnings); or a result may not be trusted (SegmentResultInfo.warnings). */
   kind: 'info' | 'warning' | 'error';
   text: string;
   at: number;
