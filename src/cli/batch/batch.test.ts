@@ -4,7 +4,8 @@
  * two unsharded processes at the same time over the same cases; reruns.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import dcmjs from 'dcmjs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,10 +199,30 @@ describe('ctseg segment', () => {
     }
   });
 
+  it('--format dicom-seg: a DICOM series gets a SEG that references its slices; a NIfTI case fails with a sentence', async () => {
+    const out = join(tmp, 'out-seg');
+    const r = await ctseg(['segment', 'series-b', 'full.nii.gz', '--out', out, '--backend', 'wasm', '--model', 'demo-organs4', '--format', 'dicom-seg']);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/full: failed after [\d.]+ s: full: DICOM SEG needs a scan read from a DICOM series/);
+    const seg = readFileSync(join(out, 'series-b-seg.seg.dcm'));
+    const series = await readVolumeFiles(readdirSync(join(tmp, 'series-b')).map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(join(tmp, 'series-b', f))) })));
+    const dict = dcmjs.data.DicomMessage.readFile(seg.buffer.slice(seg.byteOffset, seg.byteOffset + seg.byteLength));
+    const ds = dcmjs.data.DicomMetaDictionary.naturalizeDataset(dict.dict) as {
+      SOPClassUID: string;
+      ReferencedSeriesSequence?: { ReferencedInstanceSequence?: { ReferencedSOPInstanceUID: string }[] };
+      SegmentSequence: unknown[];
+    };
+    expect(ds.SOPClassUID).toBe('1.2.840.10008.5.1.4.1.1.66.4');
+    const referenced = new Set((ds.ReferencedSeriesSequence?.ReferencedInstanceSequence ?? []).map((x) => x.ReferencedSOPInstanceUID));
+    expect([...referenced].sort()).toEqual(series.dicom!.slices.map((x) => x.sopInstanceUid).sort());
+    expect(ds.SegmentSequence.length).toBeGreaterThan(0);
+    expect(existsSync(join(out, 'full-seg.seg.dcm'))).toBe(false);
+  });
+
   it('refuses a wrong command before segmenting anything, with a sentence and exit status 2', async () => {
     const out = join(tmp, 'out-refused');
     const cases: [string[], RegExp][] = [
-      [['segment', 'cases.csv', '--out', out, '--format', 'dicom-seg'], /--format dicom-seg is not available in this build: it writes nifti, nrrd, mha/],
+      [['segment', 'cases.csv', '--out', out, '--format', 'seg'], /--format must be one of nifti, dicom-seg, nrrd, mha; it is "seg"/],
       [['segment', 'cases.csv', '--out', out, '--shard', '2/2'], /shard 2 does not exist; shards are numbered 0 to 1/],
       [['segment', 'full.nii.gz', 'missing.nii.gz', '--out', out], /missing\.nii\.gz does not exist/],
       [['segment', 'full.nii.gz', '--out', out, '--model', 'no-such-model'], /--model no-such-model is neither a model folder nor a shipped model; shipped models: demo-organs4/],

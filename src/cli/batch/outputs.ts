@@ -7,11 +7,12 @@
  * - with `--stats`, `<case>-statistics.json`: `organStatistics` of the label map over the scan's HU, in the
  *   shape of TotalSegmentator's statistics.json (`statisticsJson`).
  *
- * DICOM SEG needs the source series and a writer this build does not have: `checkFormat` refuses it before
- * any case runs (see the MERGE note below).
+ * - or `<case>-seg.seg.dcm`, a DICOM Segmentation that references the source series (`writeDicomSeg`): only
+ *   for a case read from a DICOM series; any other input fails that case with a sentence.
  */
 import { join } from 'node:path';
-import { EXPORT_EXTENSIONS, exportBytes, type Volume } from '../../core/data';
+import { EXPORT_EXTENSIONS, exportBytes, writeDicomSeg, type Volume } from '../../core/data';
+import { WorkbenchError } from '../../core/errors';
 import { organStatistics, statisticsJson } from '../../core/metrics';
 import { UsageError } from './cases';
 import { writeAtomic } from './state';
@@ -32,11 +33,8 @@ export interface CaseResult {
   inputFiles: string[];
 }
 
-/**
- * MERGE (DICOM SEG): when the DICOM SEG writer is in main, add 'dicom-seg' here and give `writeLabelMap` what
- * it needs (the source series: `CaseResult.inputFiles`, or the series' metadata from the reader).
- */
-const SUPPORTED_FORMATS: readonly BatchFormat[] = ['nifti', 'nrrd', 'mha'];
+/** Every format the batch writes (DICOM SEG only for cases read from a DICOM series). */
+const SUPPORTED_FORMATS: readonly BatchFormat[] = ['nifti', 'dicom-seg', 'nrrd', 'mha'];
 
 /** Refuses a format this build cannot write, before any case runs. */
 export function checkFormat(format: string): BatchFormat {
@@ -55,8 +53,16 @@ export function labelMapName(id: string, format: BatchFormat): string {
 }
 
 /** Writes the label map in `format` into `out`; returns the file name. */
-export function writeLabelMap(out: string, r: CaseResult, format: BatchFormat): string {
+export async function writeLabelMap(out: string, r: CaseResult, format: BatchFormat): Promise<string> {
   const name = labelMapName(r.id, format);
+  if (format === 'dicom-seg') {
+    if (!r.image.dicom) {
+      throw new WorkbenchError('not-dicom', `${r.id}: DICOM SEG needs a scan read from a DICOM series (it references the series' slices); this case was read from ${r.image.name}. Use --format nifti, nrrd or mha for it.`);
+    }
+    const seg = await writeDicomSeg({ image: r.image, labelName: name, labels: r.labels.data as Uint8Array, names: r.labelNames, algorithm: { type: 'AUTOMATIC', name: 'CT Segmentation Workbench (ctseg)' } });
+    writeAtomic(join(out, name), seg.bytes);
+    return name;
+  }
   writeAtomic(join(out, name), exportBytes(r.labels, { intent: 'label', format }));
   return name;
 }
@@ -74,8 +80,8 @@ export function writeStatistics(out: string, r: CaseResult): string {
 }
 
 /** Writes every output of a case; returns their file names (relative to `out`), the label map first. */
-export function writeCaseOutputs(out: string, r: CaseResult, o: { format: BatchFormat; stats: boolean }): string[] {
-  const files = [writeLabelMap(out, r, o.format)];
+export async function writeCaseOutputs(out: string, r: CaseResult, o: { format: BatchFormat; stats: boolean }): Promise<string[]> {
+  const files = [await writeLabelMap(out, r, o.format)];
   const table = `${r.id}-seg.txt`;
   writeAtomic(join(out, table), labelTableText(r.labelNames));
   files.push(table);

@@ -89,7 +89,7 @@ async function segmentCase(c: BatchCase, o: BatchOptions, job: string, input: st
       },
     });
     const t2 = performance.now();
-    const outputs = writeCaseOutputs(o.out, { id: c.id, image, labels: r.labels, labelNames: r.labelNames, inputFiles: files.map((f) => f.name) }, { format: o.format, stats: o.stats });
+    const outputs = await writeCaseOutputs(o.out, { id: c.id, image, labels: r.labels, labelNames: r.labelNames, inputFiles: files.map((f) => f.name) }, { format: o.format, stats: o.stats });
     const volumesMl = round2(Object.fromEntries(Object.entries(r.volumesMl).filter(([name]) => name !== o.model.meta.classNames[0])));
     const t3 = performance.now();
     const stages = { read: (t1 - t0) / 1000, segment: (t2 - t1) / 1000, write: (t3 - t2) / 1000 };
