@@ -5,7 +5,9 @@
  */
 import { WorkbenchError, type WorkbenchErrorCode } from '../errors';
 import { det3, identity4, type Mat4 } from './affine';
-import { formatDims, spacingFromAffine, type Vec3 } from './volume';
+import type { NiftiDatatype } from './nifti-types';
+import { formatDims, spacingFromAffine, type Vec3, type VoxelArray } from './volume';
+import { decodeVoxels, parseTextVoxels } from './voxel-bytes';
 
 export interface HeaderLines {
   lines: string[];
@@ -122,4 +124,34 @@ export function skipLines(bytes: Uint8Array, lines: number): Uint8Array | undefi
     at = nl + 1;
   }
   return bytes.subarray(at);
+}
+
+/**
+ * The voxels of a text-header format (NRRD, MetaImage) from its data bytes, as text or binary, with the
+ * sentences both formats give for bad numbers and short data. `fail` makes the format's own error.
+ */
+export function voxelsFromData(
+  b: Uint8Array,
+  t: NiftiDatatype,
+  count: number,
+  o: { text: boolean; little: boolean; decompressed: boolean; name: string; fail: (fileName: string, message: string) => Error },
+): VoxelArray {
+  const need = count * t.bytes;
+  if (o.text) {
+    const r = parseTextVoxels(b, t, count);
+    if (r.bad !== undefined) throw o.fail(o.name, `holds "${r.bad.slice(0, 20)}" among its text voxels; expected numbers.`);
+    if (r.read < count) throw o.fail(o.name, `is truncated: the header promises ${count.toLocaleString('en-US')} voxels as text but only ${r.read.toLocaleString('en-US')} numbers follow.`);
+    return r.data;
+  }
+  if (b.length < need) {
+    throw o.fail(o.name, `is truncated: the header promises ${count.toLocaleString('en-US')} ${t.name} voxels (${need.toLocaleString('en-US')} bytes${o.decompressed ? ' after decompression' : ''}) but only ${b.length.toLocaleString('en-US')} bytes follow. The file was probably cut short; fetch it again.`);
+  }
+  return decodeVoxels(b, t, count, o.little);
+}
+
+/** A warning for voxel sizes outside 0.01–100 mm (wrong units or a damaged header), as for NIfTI. */
+export function checkPlausibleSpacing(spacing: Vec3, fileName: string, warnings: string[]): void {
+  if (spacing.some((s) => s < 0.01 || s > 100)) {
+    warnings.push(`${fileName} has voxels of ${spacing.map((s) => describeNumber(s)).join(' × ')} mm; a size outside 0.01–100 mm usually means wrong units or a damaged header.`);
+  }
 }

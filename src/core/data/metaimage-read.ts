@@ -10,10 +10,10 @@
  */
 import { WorkbenchError } from '../errors';
 import { unzlibChecked } from './gzip';
-import { affineFromAxes, baseName, checkAffine, describeNumber, readHeaderLines, scanDims } from './header-text';
+import { affineFromAxes, baseName, checkAffine, checkPlausibleSpacing, readHeaderLines, scanDims, voxelsFromData } from './header-text';
 import type { NiftiDatatype } from './nifti-types';
 import { spacingFromAffine, type Vec3, type Volume } from './volume';
-import { decodeVoxels, parseTextVoxels, scalarType, type ScalarName } from './voxel-bytes';
+import { scalarType, type ScalarName } from './voxel-bytes';
 
 export interface MetaImageHeader {
   /** Values by key, lower case ("ElementSpacing" → "elementspacing"). */
@@ -162,20 +162,10 @@ export function readMetaImage(bytes: Uint8Array, fileName: string, opts: ReadMet
   let b = src.bytes;
   if (isTrue(f, 'compresseddata')) b = unzlibChecked(b, src.name, 'its compressed voxels');
   if (skip === -1) b = b.subarray(Math.max(0, b.length - need));
-  let data;
-  if (f.has('binarydata') && !isTrue(f, 'binarydata')) {
-    const r = parseTextVoxels(b, t, count);
-    if (r.bad !== undefined) throw bad(src.name, `holds "${r.bad.slice(0, 20)}" among its text voxels; expected numbers.`);
-    if (r.read < count) throw bad(src.name, `is truncated: the header promises ${count.toLocaleString('en-US')} voxels as text but only ${r.read.toLocaleString('en-US')} numbers follow.`);
-    data = r.data;
-  } else {
-    if (b.length < need) {
-      throw bad(src.name, `is truncated: the header promises ${count.toLocaleString('en-US')} ${t.name} voxels (${need.toLocaleString('en-US')} bytes${isTrue(f, 'compresseddata') ? ' after decompression' : ''}) but only ${b.length.toLocaleString('en-US')} bytes follow. The file was probably cut short; fetch it again.`);
-    }
-    const msb = isTrue(f, 'binarydatabyteordermsb') || isTrue(f, 'elementbyteordermsb');
-    data = decodeVoxels(b, t, count, !msb);
-  }
+  const msb = isTrue(f, 'binarydatabyteordermsb') || isTrue(f, 'elementbyteordermsb');
+  const text = f.has('binarydata') && !isTrue(f, 'binarydata');
+  const data = voxelsFromData(b, t, count, { text, little: !msb, decompressed: isTrue(f, 'compresseddata'), name: src.name, fail: bad });
   const spacing = spacingFromAffine(affine);
-  if (spacing.some((s) => s < 0.01 || s > 100)) warnings.push(`${fileName} has voxels of ${spacing.map(describeNumber).join(' × ')} mm; a size outside 0.01–100 mm usually means wrong units or a damaged header.`);
+  checkPlausibleSpacing(spacing, fileName, warnings);
   return { name: fileName, dims, spacing, affine, data, scale: { slope: 1, inter: 0 }, ...(warnings.length ? { warnings } : {}) };
 }

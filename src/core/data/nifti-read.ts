@@ -4,6 +4,7 @@
  * checks are ours so that the result is exact and the errors say what is wrong.
  */
 import { NIFTI1, NIFTI2 } from 'nifti-reader-js';
+import { checkPlausibleSpacing, describeNumber } from './header-text';
 import { WorkbenchError } from '../errors';
 import { det3, identity4, quaternToAffine, type Mat4 } from './affine';
 import { gunzipChecked } from './gzip';
@@ -105,13 +106,6 @@ const AXES = ['i', 'j', 'k'];
 /** Codes 1–4 of NIfTI-1 and 5 (NIFTI_XFORM_TEMPLATE_OTHER) of NIfTI-2. */
 const KNOWN_XFORM_CODES = new Set([1, 2, 3, 4, 5]);
 
-function describeNumber(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'infinity';
-  if (x === -Infinity) return '−infinity';
-  return String(+x.toPrecision(6));
-}
-
 /** |det| of the 3×3 part relative to the product of its column norms: 0 for singular, 1 for orthogonal. */
 function orthogonality(m: ArrayLike<number>): number {
   const [a, b, c] = spacingFromAffine(m);
@@ -210,13 +204,6 @@ function toMillimetres(m: Mat4, h: Header, fileName: string, warnings: string[])
 }
 
 /** A voxel size outside 0.01–100 mm is almost always a units or header error. */
-function checkPlausibleSpacing(spacing: Vec3, fileName: string, warnings: string[]): void {
-  const odd = spacing.findIndex((s) => s < 0.01 || s > 100);
-  if (odd >= 0) {
-    warnings.push(`${fileName} has voxels of ${spacing.map((s) => describeNumber(s)).join(' × ')} mm; a size outside 0.01–100 mm usually means wrong units or a damaged header.`);
-  }
-}
-
 function readVoxels(raw: Uint8Array, h: Header, t: NiftiDatatype, count: number, little: boolean, fileName: string): VoxelArray {
   const offset = Number(h.vox_offset);
   const minOffset = h instanceof NIFTI1 ? 348 : 540;

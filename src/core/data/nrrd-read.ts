@@ -11,10 +11,10 @@
 import { WorkbenchError } from '../errors';
 import { identity4, type Mat4 } from './affine';
 import { gunzipChecked } from './gzip';
-import { affineFromAxes, baseName, checkAffine, describeNumber, readHeaderLines, scanDims, skipLines, type WorldFrame } from './header-text';
+import { affineFromAxes, baseName, checkAffine, checkPlausibleSpacing, readHeaderLines, scanDims, skipLines, voxelsFromData, type WorldFrame } from './header-text';
 import type { NiftiDatatype } from './nifti-types';
 import { spacingFromAffine, type Vec3, type Volume } from './volume';
-import { decodeVoxels, parseTextVoxels, scalarType, type ScalarName } from './voxel-bytes';
+import { scalarType, type ScalarName } from './voxel-bytes';
 
 export interface NrrdHeader {
   /** Format version N of "NRRD000N". */
@@ -262,22 +262,10 @@ export function readNrrd(bytes: Uint8Array, fileName: string, opts: ReadNrrdOpti
   if (!detached && h.dataStart === undefined) throw bad(fileName, 'ends without the blank line that separates an NRRD header from its voxels, and names no data file; the file was probably cut short.');
   const src = detached ?? { name: fileName, bytes: bytes.subarray(h.dataStart) };
   const count = dims[0] * dims[1] * dims[2];
-  const need = count * t.bytes;
-  const b = dataBytes(h, src, enc, need);
-  let data;
-  if (enc === 'text') {
-    const r = parseTextVoxels(b, t, count);
-    if (r.bad !== undefined) throw bad(src.name, `holds "${r.bad.slice(0, 20)}" among its text voxels; expected numbers.`);
-    if (r.read < count) throw bad(src.name, `is truncated: the header promises ${count.toLocaleString('en-US')} voxels as text but only ${r.read.toLocaleString('en-US')} numbers follow.`);
-    data = r.data;
-  } else {
-    if (b.length < need) {
-      throw bad(src.name, `is truncated: the header promises ${count.toLocaleString('en-US')} ${t.name} voxels (${need.toLocaleString('en-US')} bytes${enc === 'gzip' ? ' after decompression' : ''}) but only ${b.length.toLocaleString('en-US')} bytes follow. The file was probably cut short; fetch it again.`);
-    }
-    data = decodeVoxels(b, t, count, little);
-  }
+  const b = dataBytes(h, src, enc, count * t.bytes);
+  const data = voxelsFromData(b, t, count, { text: enc === 'text', little, decompressed: enc === 'gzip', name: src.name, fail: bad });
   const spacing = spacingFromAffine(affine);
-  if (spacing.some((s) => s < 0.01 || s > 100)) warnings.push(`${fileName} has voxels of ${spacing.map(describeNumber).join(' × ')} mm; a size outside 0.01–100 mm usually means wrong units or a damaged header.`);
+  checkPlausibleSpacing(spacing, fileName, warnings);
   const description = f.get('content');
   return {
     name: fileName,
