@@ -42,8 +42,8 @@ function panel(key: Key, title: string, x0: number): string {
   const h = 240;
   const left = x0 + 50;
   const top = 30;
-  const lx = (it: number) => left + ((Math.log(it) - Math.log(iterations[0])) / (Math.log(iterations.at(-1)!) - Math.log(iterations[0]) || 1)) * (w - 70);
-  const ly = (d: number) => top + (1 - d) * (h - 60);
+  const lx = (it: number) => +(left + ((Math.log(it) - Math.log(iterations[0])) / (Math.log(iterations.at(-1)!) - Math.log(iterations[0]) || 1)) * (w - 70)).toFixed(1);
+  const ly = (d: number) => +(top + (1 - d) * (h - 60)).toFixed(1);
   const parts: string[] = [`<text x="${x0 + w / 2}" y="18" text-anchor="middle" font-size="13">${title}</text>`];
   for (const d of [0, 0.25, 0.5, 0.75, 1]) {
     parts.push(`<line x1="${left}" x2="${left + w - 70}" y1="${ly(d)}" y2="${ly(d)}" stroke="#ddd"/><text x="${left - 6}" y="${ly(d) + 4}" text-anchor="end" font-size="10">${d}</text>`);
