@@ -14,6 +14,9 @@
  *     [--data a|LIST]    training scans, comma-separated: a (patient A), b (patient B, spleen and liver labelled),
  *                        spleen8 (MSD spleen_8, spleen only): partially labelled scans train with the marginal loss
  *     [--model-id ID] [--name TEXT] [--scans-per-batch N]
+ *     [--init-from DIR]  start from that model's weights (a fine-tuning stage; iterations count from 0 again)
+ *     [--b-labels spleen,liver|all]  the classes patient B labels: its TotalSegmentator map is complete (it names
+ *                        stomach, pancreas, aorta, …), so kidneys absent from it are absent from the scan: `all`
  *
  * The shipped default model (public/models/organs4-medium):
  *   npm run train:demo -- --data a,b,spleen8 --preset medium --spacing 3 --batch 4 --scans-per-batch 2 \
@@ -66,6 +69,8 @@ const { values: args } = parseArgs({
     'model-id': { type: 'string', default: 'demo-organs4' },
     name: { type: 'string' },
     'scans-per-batch': { type: 'string' },
+    'init-from': { type: 'string' },
+    'b-labels': { type: 'string', default: 'spleen,liver' },
   },
 });
 
@@ -130,6 +135,11 @@ function readErrorMaps(): Float32Array[] {
 }
 
 async function resumeHook(opts: TrainOptions): Promise<TrainerHooks['resume']> {
+  if (args['init-from'] && !args.resume) {
+    const init = await readModelDir(resolve(REPO_ROOT, args['init-from']));
+    log(`starting from the weights of ${args['init-from']} (${init.info.provenance.iterations} iterations)`);
+    return { net: init.net, iteration: 0 };
+  }
   if (!args.resume) return undefined;
   const statePath = join(checkpointDir, 'state.json');
   if (!existsSync(statePath)) {
@@ -153,7 +163,7 @@ async function train(): Promise<{ model: LoadedModel; trainingMs: number; losses
   const { store, imageIds } = storeWithPatientA(undefined, { count: Number(args.slabs), thicknessMm: Number(args['slab-mm']) });
   const organs = namesOfTable();
   const extra: [string, LabelledScan, number[]][] = [];
-  if (DATA.includes('b')) extra.push(['b', renumberByName(loadPatientB(), organs), [1, 4]]);
+  if (DATA.includes('b')) extra.push(['b', renumberByName(loadPatientB(), organs), args['b-labels'] === 'all' ? [1, 2, 3, 4] : [1, 4]]);
   if (DATA.includes('spleen8')) extra.push(['spleen8', loadSpleen8(), [1]]);
   partialLabels = {};
   for (const [, scan, labelled] of extra) {
