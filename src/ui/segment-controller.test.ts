@@ -26,6 +26,7 @@ describe('SegmentController: warnings of a segmentation', () => {
       subscribe: async () => undefined,
       models: async () => engine.models(),
       segment: (id: string, opts: never) => engine.segment(id, opts),
+      statistics: (id: string) => engine.statistics(id),
     } as unknown as Remote<EngineApi>;
     const segmenter = new SegmentController(new AppController(remote));
     const model = backgroundOnlyModel(engine);
