@@ -10,7 +10,7 @@ import { readDicomSeries } from './dicom-series';
 import { labelArray } from './checks';
 import { readNifti } from './nifti-read';
 import { parseLabelTable } from './labels';
-import { indexMap } from './testing/compare-grids';
+import { forEachCorresponding } from './testing/compare-grids';
 import { makeDicom } from './testing/make-dicom';
 import { repoFile, repoFolder } from './testing/repo-files';
 import type { Volume } from './volume';
@@ -21,20 +21,10 @@ const B_DICOM = 'test-data/ct-abdomen-b/dicom';
 function labelsOnSeriesGrid(series: Volume): Uint8Array {
   const nifti = readNifti(repoFile('test-data/ct-abdomen-b/labels-totalseg-v2.nii.gz'), 'labels-totalseg-v2.nii.gz');
   const values = labelArray(nifti);
-  const m = indexMap(series, nifti);
-  const [nx, ny, nz] = series.dims;
-  const [bx, by] = nifti.dims;
-  const out = new Uint8Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const x = m[0] * i + m[1] * j + m[2] * k + m[3];
-        const y = m[4] * i + m[5] * j + m[6] * k + m[7];
-        const z = m[8] * i + m[9] * j + m[10] * k + m[11];
-        out[i + nx * (j + ny * k)] = values[x + bx * (y + by * z)];
-      }
-    }
-  }
+  const out = new Uint8Array(series.dims[0] * series.dims[1] * series.dims[2]);
+  forEachCorresponding(series, nifti, (ia, ib) => {
+    out[ia] = values[ib];
+  });
   return out;
 }
 

@@ -18,21 +18,28 @@ export function indexMap(a: Volume, b: Volume, tol = 1e-3): Float64Array {
   return m;
 }
 
-/** Number of voxels of `a` whose real value differs from `b` at the same world position. */
-export function countDifferences(a: Volume, b: Volume, valueA: (i: number) => number, valueB: (i: number) => number): number {
+/** Calls `f(ia, ib)` for every voxel ia of `a` with the voxel ib of `b` at the same world position (grids related by `indexMap`). */
+export function forEachCorresponding(a: Volume, b: Volume, f: (ia: number, ib: number) => void): void {
   const m = indexMap(a, b);
   const [nx, ny, nz] = a.dims;
   const [bx, by] = b.dims;
-  let diff = 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const x = m[0] * i + m[1] * j + m[2] * k + m[3];
         const y = m[4] * i + m[5] * j + m[6] * k + m[7];
         const z = m[8] * i + m[9] * j + m[10] * k + m[11];
-        if (valueA(i + nx * (j + ny * k)) !== valueB(x + bx * (y + by * z))) diff++;
+        f(i + nx * (j + ny * k), x + bx * (y + by * z));
       }
     }
   }
+}
+
+/** Number of voxels of `a` whose real value differs from `b` at the same world position. */
+export function countDifferences(a: Volume, b: Volume, valueA: (i: number) => number, valueB: (i: number) => number): number {
+  let diff = 0;
+  forEachCorresponding(a, b, (ia, ib) => {
+    if (valueA(ia) !== valueB(ib)) diff++;
+  });
   return diff;
 }
